@@ -1,0 +1,181 @@
+"""Cross-reference checks on a loaded conference (shared by every loader).
+
+Each check returns problems that name where the offending value was written and
+how to fix it. Together they guarantee what the solver relies on: every id
+resolves, ``after`` has no cycle, and every session fits some room and some run
+of slots.
+"""
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+
+from ..errors import Problem
+from ..model import Conference, Session
+
+
+def _suggest(word: str, known) -> str:
+    close = difflib.get_close_matches(word, sorted(known), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def duplicate_ids(conf: Conference) -> list[Problem]:
+    out = []
+    for kind, items, fix in (("session", conf.sessions, "give each session its own id"),
+                             ("room", conf.rooms, "give each room its own id"),
+                             ("speaker", conf.speakers, "give each speaker its own id")):
+        seen: dict[str, str] = {}
+        for item in items:
+            if item.id in seen:
+                out.append(Problem(item.at("id"), f"{kind} id '{item.id}' is used twice (also at {seen[item.id]})", fix))
+            else:
+                seen[item.id] = item.at("id")
+    dates = Counter(d.date for d in conf.days)
+    for date, n in dates.items():
+        if n > 1:
+            out.append(Problem("conference.yaml", f"day {date} is listed {n} times", "list each date once"))
+    return out
+
+
+def unknown_references(conf: Conference) -> list[Problem]:
+    out = []
+    sessions, rooms, speakers = conf.session, conf.room, conf.speaker
+    for s in conf.sessions:
+        for p in s.speakers:
+            if p not in speakers:
+                out.append(Problem(s.at("speakers"), f"session {s.id}: speaker '{p}' is not in speakers.yaml{_suggest(p, speakers)}",
+                                   f"add {p} to speakers.yaml or correct the id"))
+        for key in ("after", "not_with"):
+            for other in getattr(s, key):
+                if other not in sessions:
+                    out.append(Problem(s.at(key), f"session {s.id}: {key} names '{other}', which is not a session{_suggest(other, sessions)}",
+                                       "correct the id or remove it"))
+                elif other == s.id:
+                    out.append(Problem(s.at(key), f"session {s.id} names itself in {key}", "remove it"))
+        if s.pin:
+            if s.pin.room is not None and s.pin.room not in rooms:
+                out.append(Problem(s.at("pin"), f"session {s.id}: pinned room '{s.pin.room}' is not in rooms.yaml{_suggest(s.pin.room, rooms)}",
+                                   "correct the room id"))
+            if s.pin.day is not None and s.pin.day not in conf.day:
+                out.append(Problem(s.at("pin"), f"session {s.id}: pinned day {s.pin.day} is not a conference day",
+                                   "use one of " + ", ".join(str(d.date) for d in conf.days)))
+            elif s.pin.start is not None:
+                days = [conf.day[s.pin.day]] if s.pin.day else conf.days
+                if not any(sl.start == s.pin.start for d in days for sl in d.slots):
+                    out.append(Problem(s.at("pin"), f"session {s.id}: no slot starts at the pinned time {s.pin}",
+                                       "pin to the start of a slot in conference.yaml"))
+        for pref in s.preferred:
+            if pref.day is not None and pref.day not in conf.day:
+                out.append(Problem(s.at("preferred"), f"session {s.id}: preferred day {pref.day} is not a conference day",
+                                   "use one of " + ", ".join(str(d.date) for d in conf.days)))
+    return out
+
+
+def after_cycles(conf: Conference) -> list[Problem]:
+    """Sessions whose ``after`` links form a loop can never be ordered."""
+    graph = {s.id: [a for a in s.after if a in conf.session] for s in conf.sessions}
+    state: dict[str, int] = {}
+    out = []
+    reported: set[frozenset] = set()
+    for root in sorted(graph):
+        if state.get(root):
+            continue
+        stack = [(root, iter(graph[root]))]
+        path = [root]
+        state[root] = 1
+        while stack:
+            node, it = stack[-1]
+            nxt = next(it, None)
+            if nxt is None:
+                state[node] = 2
+                stack.pop()
+                path.pop()
+                continue
+            if state.get(nxt) == 1:
+                cycle = path[path.index(nxt):] + [nxt]
+                key = frozenset(cycle)
+                if key not in reported:
+                    reported.add(key)
+                    first = conf.session[cycle[0]]
+                    out.append(Problem(first.at("after"), "sessions must come after each other in a loop: "
+                                       + " -> ".join(cycle), "remove one of these 'after' links"))
+            elif not state.get(nxt):
+                state[nxt] = 1
+                stack.append((nxt, iter(graph[nxt])))
+                path.append(nxt)
+    return out
+
+
+def usable_rooms(conf: Conference, s: Session) -> list[str]:
+    return [r.id for r in conf.rooms if r.capacity >= s.expected_attendance and s.requires <= r.features]
+
+
+def sessions_that_fit_nowhere(conf: Conference) -> list[Problem]:
+    out = []
+    has_plenary_slots = any(sl.is_plenary for sl in conf.slots)
+    for s in conf.sessions:
+        rooms = usable_rooms(conf, s)
+        if s.pin and s.pin.room and s.pin.room in conf.room:
+            rooms = [r for r in rooms if r == s.pin.room]
+        if not rooms:
+            biggest = max((r.capacity for r in conf.rooms), default=0)
+            featured = [r for r in conf.rooms if s.requires <= r.features]
+            if s.pin and s.pin.room in conf.room and s.pin.room not in usable_rooms(conf, s):
+                r = conf.room[s.pin.room]
+                why = (f"is pinned to {r.id} ({r.capacity} seats, features: {', '.join(sorted(r.features)) or 'none'}), "
+                       f"which cannot hold {s.expected_attendance} people needing {', '.join(sorted(s.requires)) or 'nothing'}")
+                fix = "pin it to a bigger or better-equipped room, or remove the room pin"
+            elif not featured:
+                why = f"requires {', '.join(sorted(s.requires))}, and no room has all of these"
+                fix = "drop a requirement or add the feature to a room in rooms.yaml"
+            elif all(r.capacity < s.expected_attendance for r in featured):
+                why = (f"expects {s.expected_attendance} people, but the rooms with "
+                       f"{', '.join(sorted(s.requires)) or 'no special needs'} hold at most "
+                       f"{max(r.capacity for r in featured)}")
+                fix = "lower expected_attendance or raise a suitable room's capacity"
+            else:
+                why = f"expects {s.expected_attendance} people, but the biggest room holds {biggest}"
+                fix = "lower expected_attendance or add a bigger room"
+            out.append(Problem(s.at("expected_attendance") if "requires" not in why else s.at("requires"),
+                               f"session {s.id} fits no room: it {why}", fix))
+            continue
+        # a run of slots long enough for the duration, of the right kind
+        fits_time = False
+        for day in conf.days:
+            for sl in day.slots:
+                run = conf.covered_slots(s, day.date, sl.start)
+                if not run:
+                    continue
+                if has_plenary_slots and any(x.is_plenary != s.is_plenary for x in run):
+                    continue
+                fits_time = True
+                break
+            if fits_time:
+                break
+        if not fits_time:
+            longest = max((sl.end - sl.start for sl in conf.slots if sl.is_plenary == s.is_plenary or not has_plenary_slots),
+                          default=0)
+            kind = "plenary " if s.is_plenary and has_plenary_slots else ""
+            out.append(Problem(s.at("duration"),
+                               f"session {s.id} lasts {s.duration} minutes, longer than any run of consecutive "
+                               f"{kind}slots (a single one lasts {longest})",
+                               "shorten the session or lengthen the slots in conference.yaml"))
+    return out
+
+
+def unavailable_outside_conference(conf: Conference) -> list[str]:
+    warnings = []
+    days = set(conf.day)
+    for item in list(conf.speakers) + list(conf.rooms):
+        for u in item.unavailable:
+            if u.day not in days:
+                warnings.append(f"{item.at('unavailable')}: {item.id} is unavailable on {u.day}, "
+                                "which is not a conference day (ignored)")
+    return warnings
+
+
+def validate(conf: Conference) -> list[Problem]:
+    problems = duplicate_ids(conf) + unknown_references(conf) + after_cycles(conf)
+    if not problems:
+        problems += sessions_that_fit_nowhere(conf)
+    return problems
