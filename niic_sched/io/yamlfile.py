@@ -78,6 +78,17 @@ def _construct_map(loader: _Loader, node):
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 
 
+def _construct_timestamp(loader: _Loader, node):
+    """An impossible date (2014-02-30) stays text, so the field parser can say where it is."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
 def read_yaml(path: Path, where: str, problems: list[Problem]):
     """Parse ``path``; on failure append a problem and return None."""
     try:
@@ -116,6 +127,9 @@ def read_yaml(path: Path, where: str, problems: list[Problem]):
         return None
     except RecursionError:
         problems.append(Problem(where, "is nested too deeply to be read", "flatten the structure"))
+        return None
+    except (ValueError, TypeError, OverflowError) as exc:
+        problems.append(Problem(where, f"holds a value YAML cannot read: {exc}", "check the values in this file"))
         return None
     finally:
         loader.dispose()

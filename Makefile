@@ -1,0 +1,50 @@
+# niic-sched: `make demo` and `make test` do all set-up on a fresh machine.
+VENV    ?= .venv
+PYTHON  ?= python3
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+TSTAMP  := $(VENV)/.installed-test
+SYSPKGS := chromium fonts-dejavu-core fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b poppler-utils
+
+.PHONY: demo test bench system-deps clean help
+
+help:
+	@echo "make demo   - create .venv, install, solve and render the sample conference into program/"
+	@echo "make test   - install test dependencies and run the whole test suite"
+	@echo "make bench  - run the benchmarks, writing benchmarks/results.md"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(TSTAMP): pyproject.toml $(STAMP)
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+# Debian packages that WeasyPrint (pango, fonts) and the browser tests (chromium) need.
+system-deps:
+	@missing=""; for p in $(SYSPKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing system packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else echo "missing system packages (run as root to install):$$missing"; fi; \
+	fi
+
+demo: $(STAMP) system-deps
+	$(BIN)/niic-sched check .
+	$(BIN)/niic-sched solve . -o program/schedule.yaml --time-limit 20 --seed 1
+	$(BIN)/niic-sched check . --schedule program/schedule.yaml
+
+test: $(TSTAMP) system-deps
+	$(BIN)/python -m pytest -q -n 2
+
+bench: $(TSTAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) program build *.egg-info
