@@ -1,0 +1,57 @@
+"""CSV: one row per session, for spreadsheets, mail merges and badge printers.
+
+UTF-8 with a byte-order mark, so that Excel opens accents and Arabic script
+correctly. Sessions that the schedule does not place get a row with empty time
+and room. ``day``/``start``/``end`` are as in schedule.yaml (a start of 25:15 is
+1:15 after midnight of that conference day); ``begins``/``ends`` are the real
+local date and time ("2014-12-09 01:15").
+
+Formula injection: a cell that begins with = + - @, a tab or a carriage return
+would be run as a formula by Excel or LibreOffice, so such cells are written
+with a leading apostrophe (``'=1+1``), which spreadsheets show as plain text.
+"""
+from __future__ import annotations
+
+import csv
+import io
+
+from ..model import hhmm
+from .common import Program
+
+COLUMNS = ("session", "title", "format", "track", "day", "start", "end", "begins", "ends", "room", "room_name",
+           "speakers", "organizations", "language", "expected_attendance", "abstract")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def guard(value) -> str:
+    """A cell that a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def rows(program: Program) -> list[list[str]]:
+    out = []
+    for p in program.placed:
+        s = p.session
+        speakers = program.speakers(s)
+        out.append([s.id, s.title, s.format, s.track, p.day.isoformat(), hhmm(p.start), hhmm(p.end),
+                    p.begins.strftime("%Y-%m-%d %H:%M"), p.ends.strftime("%Y-%m-%d %H:%M"), p.room.id, p.room.name,
+                    "; ".join(name for _, name, _ in speakers),
+                    "; ".join(dict.fromkeys(org for _, _, org in speakers if org)),
+                    s.language or "", s.expected_attendance or "", s.abstract])
+    for s in program.unplaced:
+        speakers = program.speakers(s)
+        out.append([s.id, s.title, s.format, s.track, "", "", "", "", "", "", "",
+                    "; ".join(name for _, name, _ in speakers),
+                    "; ".join(dict.fromkeys(org for _, _, org in speakers if org)),
+                    s.language or "", s.expected_attendance or "", s.abstract])
+    return out
+
+
+def csv_bytes(program: Program) -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(COLUMNS)
+    for row in rows(program):
+        w.writerow([guard(v) for v in row])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")

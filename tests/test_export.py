@@ -1,0 +1,301 @@
+"""Exports: xlsx agenda, ics, frab XML and JSON, CSV."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import icalendar
+import jsonschema
+import openpyxl
+import pytest
+from lxml import etree
+
+from conftest import SHARED
+from helpers import write_conf
+from niic_sched.export import render
+from niic_sched.export.common import session_uuid
+from niic_sched.export.csv import guard
+from niic_sched.io import load
+from niic_sched.io.schedule_file import read_schedule
+
+FRAB = SHARED / "spec" / "frab"
+ARABIC_TITLE = "ليلة الحوار: الهجرة والمجتمع"
+VIETNAMESE = "Nguyễn Thị Minh"
+ACCENTED = "José Ramírez-Peña"
+TITLES = {"s1": "Opening plenary", "s2": "Ciudadanía para todos", "s3": ARABIC_TITLE,
+          "s4": "=HYPERLINK(\"http://x\",\"click\")", "s5": "Đào tạo: tổ chức cộng đồng", "s6": "@SUM(A1) and more",
+          "s7": "Long training (two slots)", "s8": "+1 panel", "s9": "Workers' rights"}
+
+
+def conference(folder: Path) -> Path:
+    return write_conf(
+        folder,
+        conference={"acronym": "NIIC2014", "language": "en", "url": "https://example.org/niic2014",
+                    "city": "Los Angeles"},
+        days=[{"date": "2014-12-08", "slots": [{"start": "09:00", "end": "10:15", "kind": "plenary"},
+                                               {"start": "10:30", "end": "11:45"},
+                                               {"start": "13:30", "end": "14:45"},
+                                               {"start": "15:00", "end": "16:15"},
+                                               {"start": "25:00", "end": "26:15"}]},     # 1:00-2:15 at night
+              {"date": "2014-12-09", "slots": [{"start": "10:30", "end": "11:45"},
+                                               {"start": "13:30", "end": "14:45"}]}],
+        rooms=[{"id": "hall", "name": "Salle Élysée", "capacity": 300, "features": ["interpretation", "projector"]},
+               {"id": "r2", "name": "Phòng Hội Nghị 2", "capacity": 80, "features": ["projector"]},
+               {"id": "r3", "name": "قاعة ٣", "capacity": 60}],
+        speakers=[{"id": "p1", "name": "فاطمة الحسيني", "organization": "ACCESS"},
+                  {"id": "p2", "name": VIETNAMESE, "organization": "Boat People SOS"},
+                  {"id": "p3", "name": ACCENTED, "organization": "CASA"}],
+        sessions=[
+            {"id": "s1", "title": TITLES["s1"], "format": "plenary", "track": "plenary", "duration": 75,
+             "expected_attendance": 250, "speakers": ["p3"]},
+            {"id": "s2", "title": TITLES["s2"], "track": "citizenship", "language": "es", "speakers": ["p3"],
+             "requires": ["interpretation"], "abstract": "Un taller práctico.\nSegunda línea."},
+            {"id": "s3", "title": TITLES["s3"], "track": "community", "speakers": ["p1"],
+             "pin": {"day": "2014-12-08", "start": "25:00"}, "language": "ar"},
+            {"id": "s4", "title": TITLES["s4"], "track": "citizenship"},
+            {"id": "s5", "title": TITLES["s5"], "track": "community", "speakers": ["p2"]},
+            {"id": "s6", "title": TITLES["s6"], "track": "workforce", "speakers": ["p2"]},
+            {"id": "s7", "title": TITLES["s7"], "format": "training", "track": "workforce", "duration": 165,
+             "speakers": ["p1", "p2"]},
+            {"id": "s8", "title": TITLES["s8"], "format": "panel", "track": "workforce"},
+            {"id": "s9", "title": TITLES["s9"], "track": "citizenship"},
+        ],
+        interests=[("a1", "s2"), ("a1", "s4"), ("a2", "s5"), ("a2", "s6")])
+
+
+@pytest.fixture(scope="module")
+def solved(tmp_path_factory):
+    """The conference, solved twice with different seeds."""
+    from conftest import run_cli
+    folder = conference(tmp_path_factory.mktemp("exp") / "conf")
+    for seed, name in ((1, "schedule.yaml"), (2, "reseeded.yaml")):
+        r = run_cli("solve", folder, "-o", folder / "program" / name, "--deterministic", "--seed", seed,
+                    "--workers", "1", "--time-limit", "20", "-q")
+        assert r.exit_code == 0, r.stderr
+    return folder
+
+
+def _export(cli, folder: Path, fmt: str, out: Path, schedule: str = "schedule.yaml") -> Path:
+    r = cli("export", folder, "--schedule", folder / "program" / schedule, "--format", fmt, "-o", out)
+    assert r.exit_code == 0, r.stderr
+    assert out.is_file()
+    return out
+
+
+# -- frab ---------------------------------------------------------------------------
+def test_frab_xml_validates_against_the_xsd(solved, cli, tmp_path):
+    out = _export(cli, solved, "frab-xml", tmp_path / "schedule.xml")
+    schema = etree.XMLSchema(etree.parse(str(FRAB / "schedule.xml.xsd")))
+    doc = etree.parse(str(out))
+    assert schema.validate(doc), schema.error_log
+    events = doc.findall(".//event")
+    assert len(events) == len(TITLES)
+    titles = {e.findtext("title") for e in events}
+    assert titles == set(TITLES.values())                       # Arabic, Vietnamese, accents intact
+    persons = {p.text for p in doc.findall(".//person")}
+    assert {"فاطمة الحسيني", VIETNAMESE, ACCENTED} <= persons
+    assert doc.findtext("conference/acronym") == "niic2014"
+    assert doc.findtext("conference/time_zone_name") == "America/Los_Angeles"
+    # the session after midnight: the real date and time, the next morning, inside its conference day
+    night = next(e for e in events if e.findtext("title") == ARABIC_TITLE)
+    assert night.findtext("date") == "2014-12-09T01:00:00-08:00" and night.findtext("start") == "01:00"
+    assert night.getparent().getparent().get("date") == "2014-12-08"
+    training = next(e for e in events if e.findtext("title") == TITLES["s7"])
+    assert training.findtext("duration") == "02:45"
+
+
+def test_frab_json_validates_against_the_schema(solved, cli, tmp_path):
+    out = _export(cli, solved, "frab-json", tmp_path / "schedule.json")
+    schema = json.loads((FRAB / "schedule.schema.json").read_text())
+    validator = jsonschema.Draft6Validator(schema, format_checker=jsonschema.Draft6Validator.FORMAT_CHECKER)
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    errors = [f"{list(e.path)}: {e.message}" for e in validator.iter_errors(doc)]
+    assert errors == []
+    conf = doc["schedule"]["conference"]
+    events = [ev for day in conf["days"] for evs in day["rooms"].values() for ev in evs]
+    assert sorted(ev["title"] for ev in events) == sorted(TITLES.values())
+    assert len({ev["guid"] for ev in events}) == len(events) and len({ev["id"] for ev in events}) == len(events)
+    assert ARABIC_TITLE in out.read_text(encoding="utf-8")       # written as UTF-8, not \u escapes
+    night = next(ev for ev in events if ev["title"] == ARABIC_TITLE)
+    assert night["date"] == "2014-12-09T01:00:00-08:00" and night["end"] == "2014-12-09T02:15:00-08:00"
+    assert conf["days"][0]["day_end"] == "2014-12-09T02:15:00-08:00"
+
+
+def test_the_pretalx_example_passes_the_same_json_check():
+    """The oracle itself: a real pretalx export passes, a broken copy does not."""
+    schema = json.loads((FRAB / "schedule.schema.json").read_text())
+    validator = jsonschema.Draft6Validator(schema)
+    example = json.loads((FRAB / "example-pretalx.json").read_text())
+    assert not list(validator.iter_errors(example))
+    example["schedule"]["conference"]["acronym"] = "Not An Acronym!"
+    assert list(validator.iter_errors(example))
+
+
+def test_frab_guids_are_stable_across_re_solves(solved, cli, tmp_path):
+    a = json.loads(_export(cli, solved, "frab-json", tmp_path / "a.json").read_text())
+    b = json.loads(_export(cli, solved, "frab-json", tmp_path / "b.json", "reseeded.yaml").read_text())
+
+    def guids(doc):
+        return {ev["title"]: (ev["guid"], ev["id"]) for day in doc["schedule"]["conference"]["days"]
+                for evs in day["rooms"].values() for ev in evs}
+    assert guids(a) == guids(b)
+
+
+# -- ics ------------------------------------------------------------------------------
+def _events(path: Path) -> list:
+    cal = icalendar.Calendar.from_ical(path.read_bytes())
+    return list(cal.walk("VEVENT")), cal
+
+
+def test_ics_one_event_per_session_with_tzid_location_and_speakers(solved, cli, tmp_path):
+    out = _export(cli, solved, "ics", tmp_path / "schedule.ics")
+    events, cal = _events(out)
+    conf = load(solved)
+    schedule = read_schedule(solved / "program" / "schedule.yaml")
+    assert len(events) == len(conf.sessions) == len(schedule.assignments)
+    uids = [str(e["uid"]) for e in events]
+    assert len(set(uids)) == len(uids)
+    assert [str(tz["tzid"]) for tz in cal.walk("VTIMEZONE")] == ["America/Los_Angeles"]
+    assert "DTSTART;TZID=America/Los_Angeles:" in out.read_text(encoding="utf-8")
+    by_title = {str(e["summary"]): e for e in events}
+    assert set(by_title) == set(TITLES.values())
+    rooms = {r.id: r.name for r in conf.rooms}
+    for a in schedule.assignments:
+        e = by_title[conf.session[a.session].title]
+        assert str(e["location"]) == rooms[a.room]
+        assert str(e["uid"]) == str(session_uuid(conf, a.session))
+    assert "فاطمة الحسيني (ACCESS)" in str(by_title[ARABIC_TITLE]["description"])
+    assert VIETNAMESE in str(by_title[TITLES["s7"]]["description"])
+    night = by_title[ARABIC_TITLE]
+    start = night["dtstart"].dt
+    assert (start.year, start.month, start.day, start.hour, start.minute) == (2014, 12, 9, 1, 0)
+    assert str(start.tzinfo) == "America/Los_Angeles"
+    assert night["dtend"].dt - start == __import__("datetime").timedelta(minutes=75)
+
+
+def test_ics_uids_stay_the_same_after_a_re_solve(solved, cli, tmp_path):
+    first, _ = _events(_export(cli, solved, "ics", tmp_path / "a.ics"))
+    again, _ = _events(_export(cli, solved, "ics", tmp_path / "b.ics", "reseeded.yaml"))
+    assert {str(e["summary"]): str(e["uid"]) for e in first} == {str(e["summary"]): str(e["uid"]) for e in again}
+    # and the UID depends on neither time nor room: move one session by hand
+    conf = load(solved)
+    schedule = read_schedule(solved / "program" / "schedule.yaml")
+    moved = [replace(a, room="r3", start=a.start) if a.session == "s4" else a for a in schedule.assignments]
+    data, _ = render(conf, replace(schedule, assignments=tuple(moved)), "ics")
+    cal = icalendar.Calendar.from_ical(data)
+    uid = {str(e["summary"]): str(e["uid"]) for e in cal.walk("VEVENT")}
+    assert uid[TITLES["s4"]] == {str(e["summary"]): str(e["uid"]) for e in first}[TITLES["s4"]]
+
+
+# -- xlsx -------------------------------------------------------------------------------
+def test_xlsx_agenda_holds_every_session_and_prints_landscape(solved, cli, tmp_path):
+    out = _export(cli, solved, "xlsx", tmp_path / "agenda.xlsx")
+    wb = openpyxl.load_workbook(out)
+    conf = load(solved)
+    assert wb.sheetnames == ["Mon 2014-12-08", "Tue 2014-12-09", "All sessions"]
+    day_text = "\n".join(str(c.value) for ws in wb.worksheets[:2] for row in ws.iter_rows() for c in row if c.value)
+    for title in TITLES.values():
+        assert title in day_text
+    listing = wb["All sessions"]
+    ids = [listing.cell(r, 10).value for r in range(2, listing.max_row + 1)]
+    assert sorted(ids) == sorted(s.id for s in conf.sessions)
+    formula = next(r for r in range(2, listing.max_row + 1) if listing.cell(r, 10).value == "s4")
+    cell = listing.cell(formula, 5)
+    assert cell.value == TITLES["s4"] and cell.data_type == "s"      # text, not a formula
+    day1 = wb["Mon 2014-12-08"]
+    rooms = [c.value for c in day1[2][1:]]
+    assert set(rooms) <= {"Salle Élysée", "Phòng Hội Nghị 2", "قاعة ٣"} and rooms
+    assert day1["A7"].value.startswith("01:00–02:15")               # the slot after midnight, as a clock time
+    # the two-slot training spans merged rows; the plenary spans every room column
+    schedule = read_schedule(solved / "program" / "schedule.yaml")
+    training = schedule.by_session["s7"]
+    sheet = wb["Mon 2014-12-08"] if training.day.day == 8 else wb["Tue 2014-12-09"]
+    spans = [(m.max_row - m.min_row, m.max_col - m.min_col) for m in sheet.merged_cells.ranges if m.min_row > 2]
+    assert any(rows >= 1 for rows, _ in spans)
+    plenary = [m for m in day1.merged_cells.ranges if m.min_row == 3]
+    assert plenary and plenary[0].max_col - plenary[0].min_col + 1 == len(rooms)
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_area
+    assert day1["B4"].alignment.wrap_text
+
+
+# -- csv ----------------------------------------------------------------------------------
+def test_csv_one_row_per_session_utf8_bom_and_no_formulas(solved, cli, tmp_path):
+    out = _export(cli, solved, "csv", tmp_path / "sessions.csv")
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert sorted(r["session"] for r in rows) == sorted(TITLES)
+    by_id = {r["session"]: r for r in rows}
+    assert by_id["s3"]["title"] == ARABIC_TITLE and by_id["s5"]["title"] == TITLES["s5"]
+    assert ACCENTED in by_id["s1"]["speakers"] and VIETNAMESE in by_id["s7"]["speakers"]
+    for sid in ("s4", "s6", "s8"):        # = @ + at the start: prefixed so spreadsheets show text
+        assert by_id[sid]["title"] == "'" + TITLES[sid]
+    assert by_id["s9"]["title"] == TITLES["s9"]
+    assert (by_id["s3"]["day"], by_id["s3"]["start"], by_id["s3"]["begins"]) == ("2014-12-08", "25:00",
+                                                                                 "2014-12-09 01:00")
+    for row in rows:
+        for value in row.values():
+            assert not value.startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+@pytest.mark.parametrize("text,safe", [("=1+1", "'=1+1"), ("+1", "'+1"), ("-2", "'-2"), ("@x", "'@x"),
+                                       ("\tx", "'\tx"), ("\rx", "'\rx"), ("a=b", "a=b"), ("", ""),
+                                       ("ليلة", "ليلة")])
+def test_csv_guard(text, safe):
+    assert guard(text) == safe
+
+
+def test_unscheduled_sessions_are_listed_without_a_time(solved):
+    conf = load(solved)
+    schedule = read_schedule(solved / "program" / "schedule.yaml")
+    partial = replace(schedule, assignments=tuple(a for a in schedule.assignments if a.session != "s9"),
+                      unscheduled=("s9",))
+    data, warnings = render(conf, partial, "csv")
+    rows = {r["session"]: r for r in csv.DictReader(io.StringIO(data.decode("utf-8-sig")))}
+    assert rows["s9"]["start"] == "" and rows["s9"]["room"] == "" and not warnings
+    ics, _ = render(conf, partial, "ics")
+    assert len(icalendar.Calendar.from_ical(ics).walk("VEVENT")) == len(TITLES) - 1
+
+
+# -- bad schedules --------------------------------------------------------------------------
+def test_export_of_a_schedule_naming_an_unknown_session_is_exit_2(solved, cli, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("assignments:\n  - {session: s0999, day: 2014-12-08, start: '10:30', room: r2}\n")
+    out = tmp_path / "x.ics"
+    r = cli("export", solved, "--schedule", bad, "--format", "ics", "-o", out)
+    assert r.exit_code == 2 and "s0999" in r.stderr and "Traceback" not in r.stderr
+    assert not out.exists()
+    r = cli("export", solved, "--schedule", tmp_path / "missing.yaml", "--format", "csv", "-o", out)
+    assert r.exit_code == 2 and "missing.yaml" in r.stderr and not out.exists()
+
+
+def test_export_warns_when_the_schedule_breaks_rules(solved, cli, tmp_path):
+    schedule = read_schedule(solved / "program" / "schedule.yaml")
+    clash = next(b for b in schedule.assignments if b.session not in ("s1", "s4", "s7"))
+    moved = tmp_path / "moved.yaml"
+    rows = [f"  - {{session: {x.session}, day: {x.day}, start: '{x.start // 60:02d}:{x.start % 60:02d}', "
+            f"room: {x.room}}}" for x in schedule.assignments if x.session != "s4"]
+    rows.append(f"  - {{session: s4, day: {clash.day}, start: '{clash.start // 60:02d}:{clash.start % 60:02d}', "
+                f"room: {clash.room}}}")
+    moved.write_text("assignments:\n" + "\n".join(rows) + "\n")
+    r = cli("export", solved, "--schedule", moved, "--format", "xlsx", "-o", tmp_path / "a.xlsx")
+    assert r.exit_code == 0 and "breaks" in r.stderr and "hard rule" in r.stderr
+    wb = openpyxl.load_workbook(tmp_path / "a.xlsx")
+    text = "\n".join(str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value)
+    assert TITLES["s4"] in text and load(solved).session[clash.session].title in text
+
+
+def test_export_from_a_workbook_uses_its_folder(solved, cli, tmp_path):
+    book = tmp_path / "book.xlsx"
+    assert cli("convert", solved, book).exit_code == 0
+    (tmp_path / "program").mkdir()
+    (tmp_path / "program" / "schedule.yaml").write_bytes((solved / "program" / "schedule.yaml").read_bytes())
+    r = cli("export", book, "--format", "frab-json")
+    assert r.exit_code == 0, r.stderr
+    assert (tmp_path / "program" / "schedule.json").is_file()
+
