@@ -15,7 +15,7 @@ from niic_sched.io.schedule_file import read_schedule
 def test_solve_then_check(generated, cli, tmp_path, size):
     folder = generated(**size)
     out = tmp_path / "s.yaml"
-    result = cli("solve", folder, "-o", out, "--time-limit", "20", "--quiet")
+    result = cli("solve", folder, "-o", out, "--time-limit", "4", "--quiet")
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""       # --quiet means quiet
     result = cli("check", folder, "--schedule", out)
@@ -36,7 +36,7 @@ def test_progress_on_stderr(generated, cli, tmp_path):
 
 def test_default_output_is_program_schedule_yaml(generated, cli):
     folder = generated(sessions=20, rooms=5, days=2, slots=4, seed=4)
-    assert cli("solve", folder, "--time-limit", "5", "-q").exit_code == 0
+    assert cli("solve", folder, "--time-limit", "2", "-q").exit_code == 0
     assert (folder / "program" / "schedule.yaml").is_file()
 
 
@@ -46,7 +46,7 @@ def test_deterministic_runs_are_byte_identical(generated, cli, tmp_path):
     for n in range(2):
         out = tmp_path / f"s{n}.yaml"
         r = cli("solve", folder, "-o", out, "--deterministic", "--seed", "3", "--workers", "2",
-                "--time-limit", "5", "-q")
+                "--time-limit", "2", "-q")
         assert r.exit_code == 0, r.stderr
         outs.append(out.read_bytes())
     assert outs[0] == outs[1]
@@ -55,7 +55,7 @@ def test_deterministic_runs_are_byte_identical(generated, cli, tmp_path):
 def test_check_reports_broken_rules_of_a_hand_edited_schedule(generated, cli, tmp_path):
     folder = generated(sessions=30, rooms=6, days=2, slots=4, seed=2)
     out = tmp_path / "s.yaml"
-    assert cli("solve", folder, "-o", out, "-q").exit_code == 0
+    assert cli("solve", folder, "-o", out, "-q", "--time-limit", "2").exit_code == 0
     doc = yaml.safe_load(out.read_text())
     a, b = doc["assignments"][3], doc["assignments"][4]
     b.update(day=a["day"], start=a["start"], room=a["room"])   # two sessions in one room at once

@@ -1,7 +1,15 @@
 """Orchestration: timetable step, then room step, with fall-backs.
 
-1. Timetable: which start each session gets (rooms only as counting cuts).
-2. Rooms: per day, which room each session gets, times fixed.
+1. Timetable: which start each session gets. Rooms enter only as counting cuts
+   (Hall's condition), so a room can be found for every slot. The objective is
+   the soft goals that depend on times (attendee conflicts, same-track
+   overlaps, preferred times). A first timetable comes from CP-SAT, a lower
+   bound from column generation (``bound.py``), then large-neighbourhood
+   search (``lns.py``) improves it until the time is up or the bound is met.
+   Against a baseline (a published schedule) the fewest sessions are retimed
+   first, lexicographically.
+2. Rooms: per day, times fixed, optimising the room goals (fewest moved
+   rooms first against a baseline, then room fit and tracks in few rooms).
 3. If a day's rooms cannot be assigned (rare: multi-slot sessions, room
    closures), that day is re-solved with times and rooms together; as a last
    resort the whole conference is.
@@ -9,7 +17,6 @@
 from __future__ import annotations
 
 import os
-import sys
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -19,6 +26,9 @@ from ortools.sat.python import cp_model
 from ..errors import NoProgram
 from ..model import Assignment, Conference, Schedule
 from .cpmodel import Model
+from .goals import TimeObjective, evaluate_times, moved_count, objective_levels, room_goals, time_objective
+from .lns import SearchState, TimeSearch
+from .portfolio import improve
 from .rules import add_hard_rules
 from .space import Space
 
@@ -34,6 +44,8 @@ class SolveOptions:
     workers: int = 0                     # 0: all cores
     deterministic: bool = False
     progress: Callable[[str], None] | None = None
+    baseline: Schedule | None = None     # a published schedule to stay close to
+    bound: bool = True                   # compute a lower bound (column generation)
 
 
 @dataclass
@@ -47,47 +59,67 @@ class _Progress(cp_model.CpSolverSolutionCallback):
     def __init__(self, stage: str, say: Callable[[str], None] | None, t0: float):
         super().__init__()
         self.stage, self.say, self.t0 = stage, say, t0
-        self.solutions = 0
         self.first_at: float | None = None
+        self.last = None
 
     def on_solution_callback(self) -> None:
-        self.solutions += 1
         now = time.monotonic() - self.t0
         if self.first_at is None:
             self.first_at = now
-        if self.say:
-            obj, bound = self.objective_value, self.best_objective_bound
-            self.say(f"[{now:6.1f}s] {self.stage}: solution {self.solutions}, objective {obj:g}, bound {bound:g}")
+        obj = self.objective_value
+        if self.say and obj != self.last:
+            self.last = obj
+            self.say(f"[{now:6.1f}s] {self.stage}: objective {obj:g}, bound {self.best_objective_bound:g}")
 
 
-def _params(opts: SolveOptions, seconds: float) -> cp_model.CpSolver:
+def _workers(opts: SolveOptions) -> int:
+    return opts.workers or max(1, os.cpu_count() or 1)
+
+
+def _solver(opts: SolveOptions, seconds: float) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     p = solver.parameters
-    p.num_workers = opts.workers or max(1, os.cpu_count() or 1)
+    p.num_workers = _workers(opts)
     p.random_seed = opts.seed
-    p.log_search_progress = False
     if opts.deterministic:
-        p.interleave_search = True
-        p.max_deterministic_time = max(0.5, seconds)
+        p.interleave_search = p.num_workers > 1
+        p.max_deterministic_time = max(0.2, seconds)
     else:
-        p.max_time_in_seconds = max(0.5, seconds)
+        p.max_time_in_seconds = max(0.2, seconds)
     return solver
 
 
-def _run(m: Model, opts: SolveOptions, seconds: float, stage: str, t0: float):
-    solver = _params(opts, seconds)
-    cb = _Progress(stage, opts.progress, t0)
-    status = solver.solve(m.cp, cb)
-    return solver, status, cb
+def _solve_levels(m: Model, levels, opts: SolveOptions, seconds: float, stage: str, t0: float):
+    """Lexicographic: minimise each level of penalties, then hold it while minimising the next."""
+    deadline = time.monotonic() + seconds
+    solver, status = None, cp_model.UNKNOWN
+    for n, level in enumerate(levels or [[]]):
+        expr = sum(p.weight * p.literal for p in level) if level else None
+        if expr is not None:
+            m.cp.minimize(expr)
+        solver = _solver(opts, max(0.2, (deadline - time.monotonic()) / (len(levels or [[]]) - n)))
+        status = solver.solve(m.cp, _Progress(stage, None, t0))
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return solver, status
+        if expr is not None and n + 1 < len(levels):
+            m.cp.add(expr <= int(round(solver.objective_value)))
+            m.cp.clear_hints()
+            for i, (k, r) in m.read(solver).items():
+                m.hint({i: (k, r)})
+    return solver, status
 
 
-def _fixed_day_rooms(space: Space, times: dict[int, int], day: int, opts: SolveOptions, seconds: float, t0: float):
+def _rooms_for_day(space: Space, conf: Conference, times: dict[int, int], day: int, opts: SolveOptions,
+                   seconds: float, t0: float, baseline_rooms: dict[int, int]):
     active = {i for i, k in times.items() if space.options[i][k].day == day}
     if not active:
         return {}
     m = Model(space, with_rooms=True, allowed={i: {times[i]} for i in active}, active=active)
     add_hard_rules(m)
-    solver, status, _ = _run(m, opts, seconds, f"rooms day {day + 1}", t0)
+    room_goals(m, conf, baseline_rooms)
+    if baseline_rooms:
+        m.hint({i: (times[i], baseline_rooms[i]) for i in active if i in baseline_rooms})
+    solver, status = _solve_levels(m, objective_levels(m), opts, seconds, f"rooms day {day + 1}", t0)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return m.read(solver)
     return None
@@ -101,28 +133,77 @@ def solve(conf: Conference, opts: SolveOptions | None = None) -> Result:
     space = Space(conf)
     stuck = space.without_options()
     if stuck:
-        raise NoProgram([f"{s.id} ({s.title}) has no start where its speakers are free and a suitable room is open"
-                         for s in stuck])
+        from .explain import no_program   # the explanation: pre-checks name why, with ids and names
+        raise no_program(conf, space, max(10.0, deadline - time.monotonic()),
+                         "; ".join(f"{s.id} ({s.title}) has no start where its speakers are free and a suitable "
+                                   "room is open" for s in stuck))
+    obj = time_objective(space, conf, opts.baseline)
+    search = TimeSearch(space, obj, seed=opts.seed, workers=_workers(opts), deterministic=opts.deterministic,
+                        t0=t0, say=say)
+    say(f"timetable: {len(space.sessions)} sessions, {sum(len(o) for o in space.options)} possible starts, "
+        f"{len(space.rooms)} rooms, {len(obj.pair)} weighted pairs")
+    time_budget = opts.time_limit * 0.9        # the rest is for rooms
 
-    # 1. timetable
-    m = Model(space, with_rooms=False)
-    add_hard_rules(m)
-    say(f"timetable: {len(space.sessions)} sessions, {sum(len(x) for x in m.x)} possible starts, "
-        f"{len(space.rooms)} rooms")
-    solver, status, cb = _run(m, opts, (deadline - time.monotonic()) * 0.7, "timetable", t0)
+    # 1a. against a baseline: fewest published sessions retimed, then hold that number
+    hint = None
+    if obj.baseline:
+        hint, status = search.fewest_moves(time_budget * 0.3)
+        if status == cp_model.INFEASIBLE:
+            from .explain import no_program   # the explanation: a minimal set of clashing requirements
+            raise no_program(conf, space, max(10.0, deadline - time.monotonic()))
+        if hint is None:
+            raise NotFound(f"no timetable found within {opts.time_limit:g} s; raise --time-limit")
+        say(f"[{time.monotonic() - t0:6.1f}s] baseline: {search.moved_cap} published session(s) must be retimed")
+
+    # 1b. a first timetable
+    progress = _Progress("timetable", say, t0)
+    start_share = 0.1
+    times, status = search.start(max(0.5, time_budget * start_share - (time.monotonic() - t0)), hint, progress,
+                                 feasible_seconds=max(1.0, deadline - time.monotonic()))
     if status == cp_model.INFEASIBLE:
-        raise NoProgram(["no timetable satisfies every hard rule at once (speakers, rooms, plenaries, pins, order)"])
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        from .explain import no_program   # the explanation: a minimal set of clashing requirements
+        raise no_program(conf, space, max(10.0, deadline - time.monotonic()))
+    if times is None:
         raise NotFound(f"no timetable found within {opts.time_limit:g} s; raise --time-limit")
-    times = {i: k for i, (k, _) in m.read(solver).items()}
-    first_valid = cb.first_at
+    first_valid = progress.first_at if progress.first_at is not None else time.monotonic() - t0
+    state = SearchState(times, evaluate_times(space, obj, times))
+    state.history.append((round(time.monotonic() - t0, 2), state.value))
+    say(f"[{time.monotonic() - t0:6.1f}s] first timetable: objective {state.value}")
+
+    # 1c. improve: two searches (tabu, then CP-SAT neighbourhoods) in parallel; this
+    #     process first computes the lower bound (column generation)
+    bound, bound_method = None, "none"
+    if search.start_bound is not None:
+        bound, bound_method = int(search.start_bound + 0.999999), "CP-SAT"
+
+    def find_bound():
+        if bound is not None and state.value <= bound:
+            return bound, bound_method
+        cg, cg_method = _lower_bound(space, obj, state, opts, t0, time_budget, say)
+        if cg is not None and (bound is None or cg > bound):
+            return cg, cg_method
+        return bound, bound_method
+
+    step = min(1.0, max(0.15, opts.time_limit / 100))
+    seconds = time_budget - (time.monotonic() - t0) if not opts.deterministic else opts.time_limit * 0.6
+    if state.value > 0 and (bound is None or state.value > bound):
+        best, (bound, bound_method) = improve(
+            space, obj, state.times, seed=opts.seed, seconds=max(0.2, seconds), workers=_workers(opts),
+            deterministic=opts.deterministic, moved_cap=search.moved_cap, say=opts.progress, t0=t0, step=step,
+            lower_bound=find_bound if opts.bound else None)
+        if best.value <= state.value:
+            state.times, state.value = best.times, best.value
+        state.moves, state.improving_moves = best.moves, best.improving
+        state.history += best.history
+    times = state.times
 
     # 2. rooms, day by day
+    baseline_rooms = _baseline_rooms(space, opts.baseline)
     placement: dict[int, tuple[int, int]] = {}
     failed = []
     for d in range(len(conf.days)):
         left = max(1.0, (deadline - time.monotonic()) / max(1, len(conf.days) - d))
-        got = _fixed_day_rooms(space, times, d, opts, left, t0)
+        got = _rooms_for_day(space, conf, times, d, opts, left, t0, baseline_rooms)
         if got is None:
             failed.append(d)
         else:
@@ -142,18 +223,55 @@ def solve(conf: Conference, opts: SolveOptions | None = None) -> Result:
             or _full(space, opts, deadline, t0, None, None, times)
         if placement is None:
             raise NotFound("no room assignment found for the timetable; raise --time-limit")
+        times = {i: k for i, (k, _) in placement.items()}
 
-    schedule = to_schedule(space, placement)
-    figures = {"sessions": len(space.sessions), "seconds": round(time.monotonic() - t0, 2),
-               "first_valid_seconds": round(first_valid, 2) if first_valid is not None else None}
-    return Result(schedule, "feasible", figures)
+    value = evaluate_times(space, obj, times)
+    optimal = bound is not None and value <= bound
+    figures = {"sessions": len(space.sessions),
+               "timetable_objective": value,
+               "lower_bound": bound, "bound_method": bound_method,
+               "status": "optimal" if optimal else "feasible",
+               "lns_moves": state.moves, "improving_moves": state.improving_moves,
+               "first_valid_seconds": round(first_valid, 2),
+               "seconds": round(time.monotonic() - t0, 2),
+               "history": state.history}
+    if obj.baseline:
+        figures["retimed"] = moved_count(obj, times)
+    return Result(to_schedule(space, placement), figures["status"], figures)
+
+
+def _lower_bound(space: Space, obj: TimeObjective, state: SearchState, opts: SolveOptions, t0: float,
+                 time_budget: float, say):
+    if not opts.bound or not obj.pair:
+        return (0 if not obj.pair and not obj.unary else None), "none"
+    try:
+        from .bound import lower_bound
+    except ImportError:          # pragma: no cover - bound.py is optional while it is being built
+        return None, "none"
+    left = time_budget - (time.monotonic() - t0)
+    seconds = max(1.0, left * 0.4) if not opts.deterministic else max(1.0, opts.time_limit)
+    bound, method = lower_bound(space, obj, state.times, time_limit=seconds, stop_at=state.value)
+    say(f"[{time.monotonic() - t0:6.1f}s] lower bound {bound:g} ({method}); timetable objective {state.value}")
+    return bound, method
+
+
+def _baseline_rooms(space: Space, baseline: Schedule | None) -> dict[int, int]:
+    if baseline is None:
+        return {}
+    out = {}
+    for a in baseline.assignments:
+        i, r = space.index.get(a.session), space.room_index.get(a.room)
+        if i is not None and r is not None:
+            out[i] = r
+    return out
 
 
 def _full(space: Space, opts: SolveOptions, deadline: float, t0: float, allowed, rooms_allowed, times):
     m = Model(space, with_rooms=True, allowed=allowed, rooms_allowed=rooms_allowed)
     add_hard_rules(m)
     m.hint({i: (k, None) for i, k in times.items()})
-    solver, status, _ = _run(m, opts, max(1.0, deadline - time.monotonic()), "times and rooms", t0)
+    solver = _solver(opts, max(1.0, deadline - time.monotonic()))
+    status = solver.solve(m.cp, _Progress("times and rooms", opts.progress, t0))
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return m.read(solver)
     return None
@@ -165,7 +283,3 @@ def to_schedule(space: Space, placement: dict[int, tuple[int, int]], meta: dict 
         o = space.options[i][k]
         out.append(Assignment(space.sessions[i].id, o.date, o.start, space.rooms[r].id))
     return Schedule(tuple(out), (), meta or {})
-
-
-def eprint(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)

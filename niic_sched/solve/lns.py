@@ -1,0 +1,260 @@
+"""The timetable step's search: a start, then large-neighbourhood search.
+
+Each move frees a few sessions (all sessions of two slots, k random sessions,
+or the sessions around the worst conflict), keeps every other start fixed, and
+re-solves the small CP-SAT model exactly; equal-cost moves are kept so the
+search drifts across plateaus. Costs between a free and a fixed session are
+folded into the free session's starts, so a move's model stays small even in
+a 1000-session conference.
+"""
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ortools.sat.python import cp_model
+
+from .cpmodel import Model
+from .goals import TimeObjective, evaluate_times, moved_count
+from .rules import add_hard_rules
+from .space import Space
+
+FULL_MODEL_PAIR_LIMIT = 60_000    # pair x shared-segment rows above which the start ignores the objective
+
+
+@dataclass
+class SearchState:
+    times: dict[int, int]
+    value: int
+    moved: int = 0
+    history: list[tuple[float, int]] = field(default_factory=list)   # (seconds, objective) at each improvement
+    moves: int = 0
+    improving_moves: int = 0
+
+
+class TimeSearch:
+    def __init__(self, space: Space, obj: TimeObjective, *, seed: int, workers: int, deterministic: bool,
+                 t0: float, say: Callable[[str], None] | None = None):
+        self.space, self.obj = space, obj
+        self.partners = obj.partners()
+        self.segsets = [[frozenset(o.segs) for o in opts] for opts in space.options]
+        self.rng = random.Random(seed)
+        self.seed, self.workers, self.deterministic = seed, workers, deterministic
+        self.t0 = t0
+        self.say = say or (lambda _m: None)
+        self.work = 0.0          # deterministic time spent in CP-SAT
+        self.moved_cap: int | None = None
+        self.full_objective = False
+        self.start_bound: float | None = None   # CP-SAT's bound from the start, when it saw the whole objective
+
+    # -- models --------------------------------------------------------------------------------
+    def _solver(self, seconds: float, workers: int | None = None) -> cp_model.CpSolver:
+        solver = cp_model.CpSolver()
+        p = solver.parameters
+        p.num_workers = workers or self.workers
+        p.random_seed = self.seed
+        if self.deterministic:
+            p.interleave_search = p.num_workers > 1
+            p.max_deterministic_time = max(0.05, seconds)
+        else:
+            p.max_time_in_seconds = max(0.05, seconds)
+        return solver
+
+    def build(self, free: set[int] | None, current: dict[int, int] | None,
+              allowed_free: dict[int, set[int]] | None = None, with_pairs: bool = True) -> tuple[Model, list]:
+        """A timetable model where sessions outside ``free`` keep their current start."""
+        n = len(self.space.sessions)
+        free_set = set(range(n)) if free is None else set(free)
+        allowed: dict[int, set[int]] = {}
+        if current is not None:
+            for i in range(n):
+                if i not in free_set:
+                    allowed[i] = {current[i]}
+        if allowed_free:
+            for i, ks in allowed_free.items():
+                allowed[i] = set(ks) | ({current[i]} if current is not None else set())
+        m = Model(self.space, with_rooms=False, allowed=allowed)
+        add_hard_rules(m)
+        terms = []
+        for i in sorted(free_set):
+            for k, lit in m.x[i].items():
+                c = self.obj.unary.get((i, k))
+                if c:
+                    terms.append(c * lit)
+        if with_pairs:
+            occ: dict[int, dict[int, list]] = {}
+            for i in free_set:
+                per: dict[int, list] = {}
+                for k, lit in m.x[i].items():
+                    for g in self.space.options[i][k].segs:
+                        per.setdefault(g, []).append(lit)
+                occ[i] = per
+            for i in sorted(free_set):
+                for j, w in self.partners.get(i, ()):
+                    if j in free_set:
+                        if j < i:
+                            continue
+                        common = occ[i].keys() & occ[j].keys()
+                        if not common:
+                            continue
+                        o = m.cp.new_bool_var(f"overlap[{i},{j}]")
+                        for g in sorted(common):
+                            m.cp.add(o >= sum(occ[i][g]) + sum(occ[j][g]) - 1)
+                        terms.append(w * o)
+                    elif current is not None:
+                        segs_q = self.segsets[j][current[j]]
+                        for k, lit in m.x[i].items():
+                            if self.segsets[i][k] & segs_q:
+                                terms.append(w * lit)
+        if self.obj.baseline and self.moved_cap is not None:
+            fixed_moved = sum(1 for i, k in self.obj.baseline.items()
+                              if i not in free_set and current is not None and current[i] != k)
+            lits = [lit for i, k0 in self.obj.baseline.items() if i in free_set
+                    for k, lit in m.x[i].items() if k != k0]
+            m.cp.add(sum(lits) <= self.moved_cap - fixed_moved)
+        if terms:
+            m.cp.minimize(sum(terms))
+        if current is not None:
+            m.hint({i: (k, None) for i, k in current.items()})
+        return m, terms
+
+    def _solve(self, m: Model, seconds: float, workers: int | None = None, callback=None):
+        solver = self._solver(seconds, workers)
+        status = solver.solve(m.cp, callback) if callback else solver.solve(m.cp)
+        self.work += solver.deterministic_time
+        return solver, status
+
+    # -- phases --------------------------------------------------------------------------------
+    def fewest_moves(self, seconds: float) -> tuple[dict[int, int] | None, int]:
+        """Baseline re-solve, first level: the fewest published sessions retimed."""
+        m = Model(self.space, with_rooms=False)
+        add_hard_rules(m)
+        lits = [lit for i, k0 in self.obj.baseline.items() for k, lit in m.x[i].items() if k != k0]
+        m.cp.minimize(sum(lits))
+        m.hint({i: (k, None) for i, k in self.obj.baseline.items() if k >= 0})
+        solver, status = self._solve(m, seconds)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None, status
+        times = {i: k for i, (k, _) in m.read(solver).items()}
+        self.moved_cap = moved_count(self.obj, times)
+        return times, status
+
+    def start(self, seconds: float, hint: dict[int, int] | None = None, progress=None, feasible_seconds: float = 60):
+        """A first valid timetable: any valid one first (no objective, fast), then, when
+        the whole objective fits in one model, CP-SAT optimises from it for ``seconds``."""
+        times = hint
+        status = cp_model.FEASIBLE
+        if times is None:
+            m, _ = self.build(None, None, with_pairs=False)
+            m.cp.clear_objective()
+            solver, status = self._solve(m, feasible_seconds, callback=progress)
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                return None, status
+            times = {i: k for i, (k, _) in m.read(solver).items()}
+        self.full_objective = len(self.obj.pair) * 4 <= FULL_MODEL_PAIR_LIMIT
+        if self.full_objective and seconds > 0.2:
+            m, _ = self.build(None, times, with_pairs=True)
+            solver, status2 = self._solve(m, seconds, callback=progress)
+            if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                better = {i: k for i, (k, _) in m.read(solver).items()}
+                if evaluate_times(self.space, self.obj, better) <= evaluate_times(self.space, self.obj, times):
+                    times = better
+                if self.moved_cap is None:
+                    self.start_bound = solver.best_objective_bound
+        return times, status
+
+    # -- large-neighbourhood search --------------------------------------------------------------
+    def _slots(self, times: dict[int, int], n: int):
+        """Free every session in n random slots; they may move only among those slots."""
+        space = self.space
+        regular = sorted({sl for i, k in times.items() for sl in space.options[i][k].slots
+                          if not space.sessions[i].is_plenary})
+        if len(regular) < 2:
+            return None
+        chosen = set(self.rng.sample(regular, min(n, len(regular))))
+        free = {i for i, k in times.items() if set(space.options[i][k].slots) & chosen}
+        allowed = {i: {k for k, o in enumerate(space.options[i]) if set(o.slots) <= chosen} for i in free}
+        return free, allowed
+
+    def _random(self, times: dict[int, int], k: int):
+        candidates = [i for i in times if len(self.space.options[i]) > 1]
+        if not candidates:
+            return None
+        return set(self.rng.sample(candidates, min(k, len(candidates)))), None
+
+    def _worst(self, times: dict[int, int], k: int):
+        cost: dict[int, int] = {}
+        for (i, j), w in self.obj.pair.items():
+            if self.segsets[i][times[i]] & self.segsets[j][times[j]]:
+                cost[i] = cost.get(i, 0) + w
+                cost[j] = cost.get(j, 0) + w
+        if not cost:
+            return None
+        ranked = sorted(cost, key=lambda i: (-cost[i], i))[:max(1, k // 2)]
+        pick = self.rng.choice(ranked)
+        free = {pick}
+        near = [j for j, _ in sorted(self.partners.get(pick, ()), key=lambda t: -t[1])]
+        for j in near:
+            if len(free) >= k:
+                break
+            free.add(j)
+        others = [i for i in times if i not in free and len(self.space.options[i]) > 1]
+        while len(free) < k and others:
+            free.add(others.pop(self.rng.randrange(len(others))))
+        return free, None
+
+    def improve(self, state: SearchState, stop: Callable[[], bool], bound: float | None = None,
+                step_seconds: float = 1.0) -> SearchState:
+        """Move until ``stop()`` or the bound is met. Neighbourhood kinds are picked by
+        how much they gained per second so far (an epsilon-greedy bandit); the
+        size of the random ones grows while their models solve fast."""
+        kinds = ("pair", "triple", "random", "worst")
+        gain = {kind: 1.0 for kind in kinds}
+        spent = {kind: 0.01 for kind in kinds}
+        import os
+        k = int(os.environ.get("NIIC_K", "12"))
+        kmax = int(os.environ.get("NIIC_KMAX", "40"))
+        while not stop():
+            if bound is not None and state.value <= bound:
+                break
+            if state.moves < 2 * len(kinds) or self.rng.random() < 0.2:
+                kind = kinds[state.moves % len(kinds)] if state.moves < 2 * len(kinds) else self.rng.choice(kinds)
+            else:
+                kind = max(kinds, key=lambda x: (gain[x] / spent[x], x))
+            pick = (self._slots(state.times, 2) if kind == "pair" else
+                    self._slots(state.times, 3) if kind == "triple" else
+                    self._random(state.times, k) if kind == "random" else self._worst(state.times, k))
+            state.moves += 1
+            if pick is None:
+                continue
+            free, allowed = pick
+            began = time.monotonic()
+            m, _ = self.build(free, state.times, allowed)
+            solver, status = self._solve(m, step_seconds, workers=1)   # small models: one thread is fastest
+            took = time.monotonic() - began if not self.deterministic else solver.deterministic_time + 0.001
+            spent[kind] = 0.9 * spent[kind] + took
+            gain[kind] *= 0.9
+            if kind in ("random", "worst"):
+                if status == cp_model.OPTIMAL and took < step_seconds * 0.1:
+                    k = min(k + 1, kmax)
+                elif status != cp_model.OPTIMAL:
+                    k = max(6, k - 2)
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                continue
+            new = dict(state.times)
+            new.update({i: kk for i, (kk, _) in m.read(solver).items() if i in free})
+            value = evaluate_times(self.space, self.obj, new)
+            if value <= state.value:
+                if value < state.value:
+                    gain[kind] += state.value - value
+                    state.improving_moves += 1
+                    elapsed = time.monotonic() - self.t0
+                    state.history.append((round(elapsed, 2), value))
+                    msg = f"[{elapsed:6.1f}s] timetable search: objective {value}"
+                    if bound is not None:
+                        msg += f", bound {bound:g}"
+                    self.say(msg)
+                state.times, state.value = new, value
+        return state

@@ -1,0 +1,144 @@
+"""Two searches at once: the start matters more than the run length, so a second
+process improves the same first timetable with another seed while this one
+computes the lower bound and then searches too; the better result wins.
+
+Each search is a short tabu search (fast single moves) followed by CP-SAT
+large-neighbourhood search. With ``--deterministic`` each search stops on its
+own work limit (CP-SAT's deterministic time and a fixed number of tabu steps),
+so the same inputs, seed and workers give the same timetable.
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .goals import TimeObjective, evaluate_times
+from .lns import SearchState, TimeSearch
+from .space import Space
+from .tabu import tabu_search
+
+TABU_SHARE = 0.15          # of each search's time
+TABU_STEPS_PER_SECOND = 150  # deterministic mode: tabu steps per second of --time-limit
+
+
+@dataclass
+class Outcome:
+    times: dict[int, int]
+    value: int
+    moves: int = 0
+    improving: int = 0
+    history: list = field(default_factory=list)
+    seed: int = 0
+
+
+def run_search(space: Space, obj: TimeObjective, times: dict[int, int], *, seed: int, seconds: float,
+               deterministic: bool, moved_cap: int | None, bound: Callable[[], float | None],
+               say: Callable[[str], None] | None, t0: float, step: float, label: str = "") -> Outcome:
+    began = time.monotonic()
+    search = TimeSearch(space, obj, seed=seed, workers=1, deterministic=deterministic, t0=t0,
+                        say=(lambda m: say(m.replace("timetable search", f"timetable search{label}"))) if say else None)
+    search.moved_cap = moved_cap
+    value = evaluate_times(space, obj, times)
+    history = []
+    if moved_cap is None:
+        # tabu moves do not watch the baseline's move budget; against a baseline only CP-SAT moves run
+        if deterministic:
+            steps = int(TABU_STEPS_PER_SECOND * seconds * TABU_SHARE)
+            count = [0]
+
+            def stop_tabu() -> bool:
+                count[0] += 1
+                return count[0] > steps
+        else:
+            tabu_end = began + seconds * TABU_SHARE
+
+            def stop_tabu() -> bool:
+                return time.monotonic() >= tabu_end
+        times, value = tabu_search(space, obj, times, stop_tabu, seed=seed, t0=t0, bound=bound(),
+                                   say=(lambda m: say(m.replace("tabu search", f"tabu search{label}"))) if say else None)
+        history.append((round(time.monotonic() - t0, 2), value))
+    state = SearchState(dict(times), value)
+    if deterministic:
+        budget = seconds * (1 - TABU_SHARE) * 0.5     # CP-SAT deterministic time runs about twice the clock here
+        stop = lambda: search.work >= budget          # noqa: E731
+    else:
+        end = began + seconds
+        stop = lambda: time.monotonic() >= end        # noqa: E731
+    b = bound()
+
+    def stop_or_bound() -> bool:
+        nonlocal b
+        if not deterministic:
+            b = bound()
+        return stop() or (b is not None and state.value <= b)
+
+    search.improve(state, stop_or_bound, b, step_seconds=step)
+    return Outcome(state.times, state.value, state.moves, state.improving_moves, history + state.history, seed)
+
+
+def _child(conn, space, obj, times, kw, shared_bound):
+    def bound():
+        v = shared_bound.value
+        return None if v < 0 else v
+    try:
+        out = run_search(space, obj, times, bound=bound, **kw)
+        conn.send(out)
+    except BaseException as exc:   # pragma: no cover - reported to the parent
+        conn.send(exc)
+    finally:
+        conn.close()
+
+
+def improve(space: Space, obj: TimeObjective, times: dict[int, int], *, seed: int, seconds: float,
+            workers: int, deterministic: bool, moved_cap: int | None, say, t0: float, step: float,
+            lower_bound: Callable[[], tuple[float | None, str]] | None = None):
+    """Returns (Outcome of the best search, (bound, method))."""
+    bound_value: list = [None]
+    found = (None, "none")
+    parallel = workers >= 2 and len(space.sessions) >= 20
+    if not parallel:
+        if lower_bound:
+            found = lower_bound()
+            bound_value[0] = found[0]
+        left = max(0.2, seconds - (time.monotonic() - t0 - 0))
+        out = run_search(space, obj, times, seed=seed, seconds=left if not deterministic else seconds,
+                         deterministic=deterministic, moved_cap=moved_cap, bound=lambda: bound_value[0],
+                         say=say, t0=t0, step=step)
+        return out, found
+    ctx = mp.get_context("fork")
+    shared = ctx.Value("d", -1.0, lock=False)
+    parent_conn, child_conn = ctx.Pipe(duplex=False)
+    kw = dict(seed=seed + 7919, seconds=seconds, deterministic=deterministic, moved_cap=moved_cap,
+              say=say, t0=t0, step=step, label=" (2)")
+    began = time.monotonic()
+    proc = ctx.Process(target=_child, args=(child_conn, space, obj, times, kw, shared), daemon=True)
+    proc.start()
+    child_conn.close()
+    try:
+        if lower_bound:
+            found = lower_bound()
+            bound_value[0] = found[0]
+            if found[0] is not None and not deterministic:
+                shared.value = float(found[0])
+        left = seconds - (time.monotonic() - began)
+        mine = run_search(space, obj, times, seed=seed, seconds=left if not deterministic else seconds,
+                          deterministic=deterministic, moved_cap=moved_cap, bound=lambda: bound_value[0],
+                          say=say, t0=t0, step=step)
+        other = parent_conn.recv() if parent_conn.poll(max(5.0, seconds)) else None
+    finally:
+        if proc.is_alive():
+            proc.join(timeout=1.0)
+        if proc.is_alive():
+            proc.terminate()
+            proc.join()
+    if isinstance(other, BaseException):
+        raise other
+    best = mine
+    if isinstance(other, Outcome) and other.value < mine.value:
+        best = other
+    if isinstance(other, Outcome):
+        best.moves = mine.moves + other.moves
+        best.improving = mine.improving + other.improving
+    return best, found
