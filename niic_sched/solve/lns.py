@@ -55,6 +55,7 @@ class TimeSearch:
         p = solver.parameters
         p.num_workers = workers or self.workers
         p.random_seed = self.seed
+        p.catch_sigint_signal = False    # Ctrl-C reaches Python, which keeps the best timetable so far
         if self.deterministic:
             p.interleave_search = p.num_workers > 1
             p.max_deterministic_time = max(0.05, seconds)
@@ -120,8 +121,9 @@ class TimeSearch:
             m.hint({i: (k, None) for i, k in current.items()})
         return m, terms
 
-    def _solve(self, m: Model, seconds: float, workers: int | None = None, callback=None):
+    def _solve(self, m: Model, seconds: float, workers: int | None = None, callback=None, presolve: bool = True):
         solver = self._solver(seconds, workers)
+        solver.parameters.cp_model_presolve = presolve
         status = solver.solve(m.cp, callback) if callback else solver.solve(m.cp)
         self.work += solver.deterministic_time
         return solver, status
@@ -149,7 +151,9 @@ class TimeSearch:
         if times is None:
             m, _ = self.build(None, None, with_pairs=False)
             m.cp.clear_objective()
-            solver, status = self._solve(m, feasible_seconds, callback=progress)
+            # big conferences: presolve costs more than it saves on the way to a first timetable
+            solver, status = self._solve(m, feasible_seconds, callback=progress,
+                                         presolve=len(self.space.sessions) < 200)
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 return None, status
             times = {i: k for i, (k, _) in m.read(solver).items()}
@@ -213,9 +217,7 @@ class TimeSearch:
         kinds = ("pair", "triple", "random", "worst")
         gain = {kind: 1.0 for kind in kinds}
         spent = {kind: 0.01 for kind in kinds}
-        import os
-        k = int(os.environ.get("NIIC_K", "12"))
-        kmax = int(os.environ.get("NIIC_KMAX", "40"))
+        k, kmax = 12, 25
         while not stop():
             if bound is not None and state.value <= bound:
                 break

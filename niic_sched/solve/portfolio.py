@@ -10,6 +10,7 @@ so the same inputs, seed and workers give the same timetable.
 from __future__ import annotations
 
 import multiprocessing as mp
+import signal
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -31,6 +32,7 @@ class Outcome:
     improving: int = 0
     history: list = field(default_factory=list)
     seed: int = 0
+    interrupted: bool = False
 
 
 def run_search(space: Space, obj: TimeObjective, times: dict[int, int], *, seed: int, seconds: float,
@@ -42,6 +44,7 @@ def run_search(space: Space, obj: TimeObjective, times: dict[int, int], *, seed:
     search.moved_cap = moved_cap
     value = evaluate_times(space, obj, times)
     history = []
+    interrupted = False
     if moved_cap is None:
         # tabu moves do not watch the baseline's move budget; against a baseline only CP-SAT moves run
         if deterministic:
@@ -56,10 +59,21 @@ def run_search(space: Space, obj: TimeObjective, times: dict[int, int], *, seed:
 
             def stop_tabu() -> bool:
                 return time.monotonic() >= tabu_end
-        times, value = tabu_search(space, obj, times, stop_tabu, seed=seed, t0=t0, bound=bound(),
-                                   say=(lambda m: say(m.replace("tabu search", f"tabu search{label}"))) if say else None)
+        found: list = []
+        try:
+            times, value = tabu_search(space, obj, times, stop_tabu, seed=seed, t0=t0, bound=bound(),
+                                       say=(lambda m: say(m.replace("tabu search", f"tabu search{label}")))
+                                       if say else None, on_best=lambda t, v: found.append((t, v)))
+        except KeyboardInterrupt:
+            interrupted = True
+            if found:
+                times, value = found[-1]
         history.append((round(time.monotonic() - t0, 2), value))
     state = SearchState(dict(times), value)
+    if interrupted:
+        out = Outcome(state.times, state.value, 0, 0, history, seed)
+        out.interrupted = True
+        return out
     if deterministic:
         budget = seconds * (1 - TABU_SHARE) * 0.5     # CP-SAT deterministic time runs about twice the clock here
         stop = lambda: search.work >= budget          # noqa: E731
@@ -74,11 +88,17 @@ def run_search(space: Space, obj: TimeObjective, times: dict[int, int], *, seed:
             b = bound()
         return stop() or (b is not None and state.value <= b)
 
-    search.improve(state, stop_or_bound, b, step_seconds=step)
-    return Outcome(state.times, state.value, state.moves, state.improving_moves, history + state.history, seed)
+    try:
+        search.improve(state, stop_or_bound, b, step_seconds=step)
+    except KeyboardInterrupt:
+        interrupted = True
+    out = Outcome(state.times, state.value, state.moves, state.improving_moves, history + state.history, seed)
+    out.interrupted = interrupted
+    return out
 
 
 def _child(conn, space, obj, times, kw, shared_bound):
+    signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is the parent's to handle
     def bound():
         v = shared_bound.value
         return None if v < 0 else v
@@ -100,7 +120,10 @@ def improve(space: Space, obj: TimeObjective, times: dict[int, int], *, seed: in
     parallel = workers >= 2 and len(space.sessions) >= 20
     if not parallel:
         if lower_bound:
-            found = lower_bound()
+            try:
+                found = lower_bound()
+            except KeyboardInterrupt:
+                return Outcome(dict(times), evaluate_times(space, obj, times), interrupted=True), found
             bound_value[0] = found[0]
         left = max(0.2, seconds - (time.monotonic() - t0 - 0))
         out = run_search(space, obj, times, seed=seed, seconds=left if not deterministic else seconds,
@@ -116,17 +139,27 @@ def improve(space: Space, obj: TimeObjective, times: dict[int, int], *, seed: in
     proc = ctx.Process(target=_child, args=(child_conn, space, obj, times, kw, shared), daemon=True)
     proc.start()
     child_conn.close()
+    other = None
     try:
-        if lower_bound:
-            found = lower_bound()
-            bound_value[0] = found[0]
-            if found[0] is not None and not deterministic:
-                shared.value = float(found[0])
-        left = seconds - (time.monotonic() - began)
-        mine = run_search(space, obj, times, seed=seed, seconds=left if not deterministic else seconds,
-                          deterministic=deterministic, moved_cap=moved_cap, bound=lambda: bound_value[0],
-                          say=say, t0=t0, step=step)
-        other = parent_conn.recv() if parent_conn.poll(max(5.0, seconds)) else None
+        mine = None
+        try:
+            if lower_bound:
+                found = lower_bound()
+                bound_value[0] = found[0]
+                if found[0] is not None and not deterministic:
+                    shared.value = float(found[0])
+        except KeyboardInterrupt:
+            mine = Outcome(dict(times), evaluate_times(space, obj, times), interrupted=True)
+        if mine is None:
+            left = seconds - (time.monotonic() - began)
+            mine = run_search(space, obj, times, seed=seed, seconds=left if not deterministic else seconds,
+                              deterministic=deterministic, moved_cap=moved_cap, bound=lambda: bound_value[0],
+                              say=say, t0=t0, step=step)
+        if not mine.interrupted:
+            try:
+                other = parent_conn.recv() if parent_conn.poll(max(5.0, seconds)) else None
+            except KeyboardInterrupt:
+                mine.interrupted = True
     finally:
         if proc.is_alive():
             proc.join(timeout=1.0)
@@ -138,6 +171,7 @@ def improve(space: Space, obj: TimeObjective, times: dict[int, int], *, seed: in
     best = mine
     if isinstance(other, Outcome) and other.value < mine.value:
         best = other
+        best.interrupted = mine.interrupted
     if isinstance(other, Outcome):
         best.moves = mine.moves + other.moves
         best.improving = mine.improving + other.improving

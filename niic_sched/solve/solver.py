@@ -46,6 +46,7 @@ class SolveOptions:
     progress: Callable[[str], None] | None = None
     baseline: Schedule | None = None     # a published schedule to stay close to
     bound: bool = True                   # compute a lower bound (column generation)
+    keep_partial: bool = False           # on Ctrl-C, finish the best timetable so far (else re-raise)
 
 
 @dataclass
@@ -81,6 +82,7 @@ def _solver(opts: SolveOptions, seconds: float) -> cp_model.CpSolver:
     p = solver.parameters
     p.num_workers = _workers(opts)
     p.random_seed = opts.seed
+    p.catch_sigint_signal = False
     if opts.deterministic:
         p.interleave_search = p.num_workers > 1
         p.max_deterministic_time = max(0.2, seconds)
@@ -121,6 +123,9 @@ def _rooms_for_day(space: Space, conf: Conference, times: dict[int, int], day: i
         m.hint({i: (times[i], baseline_rooms[i]) for i in active if i in baseline_rooms})
     solver, status = _solve_levels(m, objective_levels(m), opts, seconds, f"rooms day {day + 1}", t0)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if opts.progress:
+            opts.progress(f"[{time.monotonic() - t0:6.1f}s] rooms day {day + 1}: {len(active)} sessions placed, "
+                          f"room objective {solver.objective_value:g}")
         return m.read(solver)
     return None
 
@@ -184,6 +189,7 @@ def solve(conf: Conference, opts: SolveOptions | None = None) -> Result:
             return cg, cg_method
         return bound, bound_method
 
+    interrupted = False
     step = min(1.0, max(0.15, opts.time_limit / 100))
     seconds = time_budget - (time.monotonic() - t0) if not opts.deterministic else opts.time_limit * 0.6
     if state.value > 0 and (bound is None or state.value > bound):
@@ -191,18 +197,26 @@ def solve(conf: Conference, opts: SolveOptions | None = None) -> Result:
             space, obj, state.times, seed=opts.seed, seconds=max(0.2, seconds), workers=_workers(opts),
             deterministic=opts.deterministic, moved_cap=search.moved_cap, say=opts.progress, t0=t0, step=step,
             lower_bound=find_bound if opts.bound else None)
+        interrupted = best.interrupted
         if best.value <= state.value:
             state.times, state.value = best.times, best.value
         state.moves, state.improving_moves = best.moves, best.improving
         state.history += best.history
     times = state.times
 
+    if interrupted and not opts.keep_partial:
+        raise KeyboardInterrupt
+    if interrupted:
+        say(f"[{time.monotonic() - t0:6.1f}s] interrupted: assigning rooms to the best timetable so far "
+            "(Ctrl-C again to abandon)")
+        deadline = time.monotonic() + max(5.0, 0.1 * opts.time_limit)
+
     # 2. rooms, day by day
     baseline_rooms = _baseline_rooms(space, opts.baseline)
     placement: dict[int, tuple[int, int]] = {}
     failed = []
     for d in range(len(conf.days)):
-        left = max(1.0, (deadline - time.monotonic()) / max(1, len(conf.days) - d))
+        left = max(0.5, (deadline - time.monotonic()) / max(1, len(conf.days) - d))
         got = _rooms_for_day(space, conf, times, d, opts, left, t0, baseline_rooms)
         if got is None:
             failed.append(d)
@@ -237,6 +251,8 @@ def solve(conf: Conference, opts: SolveOptions | None = None) -> Result:
                "history": state.history}
     if obj.baseline:
         figures["retimed"] = moved_count(obj, times)
+    if interrupted:
+        figures["interrupted"] = True
     return Result(to_schedule(space, placement), figures["status"], figures)
 
 
