@@ -29,8 +29,11 @@ class InputError(Exception):
 
 
 class NoProgram(Exception):
-    """No program satisfies every hard rule (exit 3). ``reasons`` are sentences."""
+    """No program satisfies every hard rule (exit 3). ``reasons`` are sentences;
+    ``explanation``, when given, is the solve.explain.Explanation they came from
+    (its ``reasons`` are Reason objects with ids and requirement keys)."""
 
-    def __init__(self, reasons: list[str]):
+    def __init__(self, reasons: list[str], explanation=None):
         self.reasons = list(reasons)
+        self.explanation = explanation
         super().__init__("; ".join(self.reasons))

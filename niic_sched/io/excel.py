@@ -20,6 +20,7 @@ import datetime as dt
 import difflib
 import os
 import re
+import stat
 import warnings as _pywarnings
 from dataclasses import replace
 from pathlib import Path
@@ -32,6 +33,8 @@ from .validate import unavailable_outside_conference, validate
 from .values import parse_date, parse_id_list, parse_str, parse_time
 
 MAX_WORKBOOK_BYTES = 50 * 1024 * 1024
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024   # an .xlsx is a zip: what its parts may unpack to (a 5,000-session
+                                         # workbook unpacks to about 4 MB; a zip bomb to gigabytes)
 MAX_ROWS = 100_000
 
 SESSION_COLUMNS = ("id", "title", "format", "track", "duration", "expected_attendance", "speakers", "requires",
@@ -447,7 +450,8 @@ def open_workbook(path: Path):
 
     where = str(path)
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        size = st.st_size
     except FileNotFoundError:
         raise InputError([Problem(where, "does not exist",
                                   "give the path of the workbook, or start one with: niic-sched template book.xlsx")])
@@ -456,9 +460,18 @@ def open_workbook(path: Path):
     if path.is_dir():
         raise InputError([Problem(where, "is a folder, not a workbook",
                                   "give the .xlsx file, or a conference folder without the .xlsx ending")])
+    if not stat.S_ISREG(st.st_mode):   # a pipe or a device would block or never end
+        raise InputError([Problem(where, "is not a plain file (it is a pipe or a device)", "give the .xlsx file")])
     if size > MAX_WORKBOOK_BYTES:
         raise InputError([Problem(where, f"is {size / 1e6:.0f} MB, more than the {MAX_WORKBOOK_BYTES // 2**20} MiB "
                                   "a conference workbook may have", "remove pictures and unused sheets")])
+    unpacked = _unpacked_size(path)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise InputError([Problem(where, f"unpacks to {unpacked / 1e6:,.0f} MB, more than the "
+                                  f"{MAX_UNPACKED_BYTES // 2**20} MiB a conference workbook may hold: "
+                                  "refused as a possible zip bomb",
+                                  "remove pictures, unused sheets and formatting beyond the data, or use a "
+                                  "conference folder of YAML files")])
     try:
         with _pywarnings.catch_warnings():
             _pywarnings.simplefilter("ignore")
@@ -468,6 +481,17 @@ def open_workbook(path: Path):
         raise InputError([Problem(where, f"is not a readable .xlsx workbook ({detail})",
                                   "open it in Excel or LibreOffice and save it again as an Excel Workbook (.xlsx)")]
                          ) from None
+
+
+def _unpacked_size(path: Path) -> int:
+    """The sizes its zip directory declares (Python's zipfile never unpacks more than
+    declared); 0 when it is not a zip, which openpyxl then reports."""
+    import zipfile
+    try:
+        with zipfile.ZipFile(path) as z:
+            return sum(max(0, info.file_size) for info in z.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, KeyError):
+        return 0
 
 
 def load_workbook(path: str | os.PathLike) -> Conference:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import stat
 from pathlib import Path
 
 from ..errors import InputError, Problem
@@ -56,17 +57,32 @@ def session_files(folder: Path) -> list[Path]:
 
 def read_interests(path: Path, rel: str, known: set[str], problems: list[Problem],
                    warnings: list[str]) -> tuple[tuple[str, str], ...]:
-    if not path.exists():
-        return ()
-    if path.stat().st_size > MAX_CSV_BYTES:
-        problems.append(Problem(rel, f"is larger than {MAX_CSV_BYTES // 2**20} MiB", "trim the survey export"))
+    if not os.path.lexists(path):
         return ()
     try:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):   # a folder, a pipe or a device would block or never end
+            problems.append(Problem(rel, "is not a plain file (it is a folder, a pipe or a device)",
+                                    "replace it by the survey's CSV export, or remove it"))
+            return ()
+        if st.st_size > MAX_CSV_BYTES:
+            problems.append(Problem(rel, f"is {st.st_size / 1e6:.0f} MB, larger than the {MAX_CSV_BYTES // 2**20} MiB "
+                                    "interests.csv may have", "trim the survey export"))
+            return ()
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         problems.append(Problem(rel, f"is not UTF-8 text (offset {exc.start})", "export the CSV as UTF-8"))
         return ()
-    rows = list(csv.reader(io.StringIO(text)))
+    except OSError as exc:
+        problems.append(Problem(rel, f"cannot be read: {exc.strerror or exc}", "check that the file is readable"))
+        return ()
+    reader = csv.reader(io.StringIO(text))
+    try:
+        rows = list(reader)
+    except csv.Error as exc:   # e.g. a cell longer than the csv module's field limit
+        problems.append(Problem(f"{rel}:{reader.line_num}", f"cannot be read as CSV: {exc}",
+                                "export the survey again as CSV with the columns attendee,session"))
+        return ()
     if not rows:
         return ()
     header = [h.strip().lower() for h in rows[0]]

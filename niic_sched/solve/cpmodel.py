@@ -9,6 +9,7 @@ Two modes share every rule:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterable
 
 from ortools.sat.python import cp_model
 
@@ -26,12 +27,18 @@ class Penalty:
 
 class Model:
     def __init__(self, space: Space, *, with_rooms: bool, allowed: dict[int, set[int]] | None = None,
-                 rooms_allowed: dict[int, set[int]] | None = None, active: set[int] | None = None):
+                 rooms_allowed: dict[int, set[int]] | None = None, active: set[int] | None = None,
+                 guards: Iterable[str] | None = None):
         self.space = space
         self.active = set(range(len(space.sessions))) if active is None else set(active)
         self.with_rooms = with_rooms
         self.cp = cp_model.CpModel()
         self.penalties: list[Penalty] = []
+        # the explanation's relaxed model: requirement key -> the literal that enforces
+        # it (see Space(relax=True)); None, as in the solver: every rule is hard
+        self.guards: dict[str, cp_model.IntVar] | None = None
+        if guards is not None:
+            self.guards = {key: self.cp.new_bool_var(f"req[{key}]") for key in guards}
         # x[i][k]: session i starts with option k
         self.x: list[dict[int, cp_model.IntVar]] = []
         for i, opts in enumerate(space.options):
@@ -53,6 +60,37 @@ class Model:
                     else:
                         self.y[(i, k)] = {r: self.cp.new_bool_var(f"y[{space.sessions[i].id},{k},{space.rooms[r].id}]")
                                           for r in rooms}
+        if guards is not None:
+            self._forbid_guarded()
+
+    # -- guarded requirements (relax mode) ---------------------------------------------
+    def guard(self, key: str):
+        """The literal that enforces requirement ``key``, or None when it is simply hard."""
+        return None if self.guards is None else self.guards.get(key)
+
+    def _forbid_guarded(self) -> None:
+        """Relax mode: a placement that requirements forbid is allowed once one is dropped.
+        One constraint per set of keys: every literal it forbids is false while all hold.
+        Without rooms (``with_rooms=False``) only the time-level requirements are added;
+        the room-level ones (``space.room_forbid``) are then the caller's."""
+        space = self.space
+        groups: dict[frozenset[str], list] = {}
+        for (i, k), why in space.forbid.items():
+            lit = self.x[i].get(k)
+            if lit is not None:
+                for keys in why:
+                    groups.setdefault(keys, []).append(lit)
+        if self.with_rooms:
+            for (i, k, r), why in space.room_forbid.items():
+                lit = self.y.get((i, k), {}).get(r)
+                if lit is not None:
+                    for keys in why:
+                        groups.setdefault(keys, []).append(lit)
+        for keys, lits in groups.items():
+            enforce = [self.guards[key] for key in sorted(keys) if key in self.guards]
+            c = self.cp.add_bool_and([lit.Not() for lit in lits])
+            if enforce:
+                c.only_enforce_if(enforce)
 
     # -- views ----------------------------------------------------------------------
     def covering(self, seg: int, sessions=None):

@@ -6,6 +6,7 @@ the search space (``space.py``); these add the constraints between placements.
 from __future__ import annotations
 
 from .cpmodel import Model
+from .space import key_after, key_not_with, key_plenary, key_speaks
 
 HALL_FAMILY_LIMIT = 400
 
@@ -41,8 +42,11 @@ def one_session_per_room(m: Model) -> None:
                 if len(lits) > 1:
                     m.cp.add_at_most_one(lits)
             continue
+        entries = list(m.covering(g))
+        if all(len(m.x[i]) == 1 for i, _, _ in entries):
+            continue   # only sessions whose start is fixed: nothing to decide here
         by_mask: dict[int, list] = {}
-        for i, k, lit in m.covering(g):
+        for i, k, lit in entries:
             mask = 0
             for r in space.options[i][k].rooms:
                 mask |= 1 << r
@@ -51,12 +55,12 @@ def one_session_per_room(m: Model) -> None:
             continue
         base = frozenset(by_mask)
         family = cache.get(base)
-        if family is None:
-            family = cache[base] = _union_closure(sorted(base))
-        for R in family:
-            lits = [lit for mask, ls in by_mask.items() if mask & ~R == 0 for lit in ls]
-            if len(lits) > R.bit_count():
-                m.cp.add(sum(lits) <= R.bit_count())
+        if family is None:   # each union R with the usable-room sets inside it
+            family = cache[base] = [(R, R.bit_count(), [mask for mask in base if mask & ~R == 0])
+                                     for R in _union_closure(sorted(base))]
+        for R, size, inside in family:
+            if sum(len(by_mask[mask]) for mask in inside) > size:
+                m.cp.add(sum(lit for mask in inside for lit in by_mask[mask]) <= size)
 
 
 def _union_closure(base: list[int]) -> list[int]:
@@ -85,13 +89,44 @@ def speakers_never_double_booked(m: Model) -> None:
     for i, s in enumerate(space.sessions):
         for p in s.speakers:
             by_speaker.setdefault(p, set()).add(i)
+    if m.guards is not None:
+        _speakers_guarded(m, by_speaker)
+        return
+    for p, sessions in sorted(by_speaker.items()):
+        if len(sessions) < 2:
+            continue
+        per_seg: dict[int, list] = {}
+        for i in sorted(sessions):
+            for k, lit in m.x[i].items():
+                for g in space.options[i][k].segs:
+                    per_seg.setdefault(g, []).append(lit)
+        for g, lits in sorted(per_seg.items()):
+            if len(lits) > 1:
+                m.cp.add_at_most_one(lits)
+
+
+def _speakers_guarded(m: Model, by_speaker: dict[str, set[int]]) -> None:
+    """Relax mode: session i counts for speaker p only while ``speaks:p@i`` holds."""
+    space = m.space
     for p, sessions in sorted(by_speaker.items()):
         if len(sessions) < 2:
             continue
         for g in range(len(space.segments)):
-            lits = [lit for _, _, lit in m.covering(g, sessions)]
-            if len(lits) > 1:
-                m.cp.add_at_most_one(lits)
+            per: dict[int, list] = {}
+            for i, _, lit in m.covering(g, sessions):
+                per.setdefault(i, []).append(lit)
+            if len(per) < 2:
+                continue
+            terms = []
+            for i, lits in sorted(per.items()):
+                guard = m.guard(key_speaks(p, space.sessions[i].id))
+                if guard is None:
+                    terms += lits
+                    continue
+                w = m.cp.new_bool_var(f"busy[{p},{space.sessions[i].id},{g}]")
+                m.cp.add(sum(lits) <= w).only_enforce_if(guard)
+                terms.append(w)
+            m.cp.add_at_most_one(terms)
 
 
 def plenaries_overlap_nothing(m: Model) -> None:
@@ -103,10 +138,28 @@ def plenaries_overlap_nothing(m: Model) -> None:
             (plen if space.sessions[i].is_plenary else other).append(lit)
         if not plen:
             continue
+        if m.guards is not None:
+            _plenary_guarded(m, g, n_rooms)
+            continue
         if len(plen) > 1:
             m.cp.add_at_most_one(plen)
         if other:
             m.cp.add(sum(other) + n_rooms * sum(plen) <= n_rooms)
+
+
+def _plenary_guarded(m: Model, g: int, n_rooms: int) -> None:
+    """Relax mode: plenary i overlaps nothing while ``plenary:i`` holds."""
+    space = m.space
+    covering = list(m.covering(g))
+    for i in sorted({i for i, _, _ in covering if space.sessions[i].is_plenary}):
+        mine = [lit for j, _, lit in covering if j == i]
+        rest = [lit for j, _, lit in covering if j != i]
+        if not rest:
+            continue
+        c = m.cp.add(sum(rest) + n_rooms * sum(mine) <= n_rooms)
+        guard = m.guard(key_plenary(space.sessions[i].id))
+        if guard is not None:
+            c.only_enforce_if(guard)
 
 
 def after_order(m: Model) -> None:
@@ -117,10 +170,16 @@ def after_order(m: Model) -> None:
             j = space.index[b]
             if i not in m.active or j not in m.active:
                 continue
+            guard = m.guard(key_after(s.id, b))
             for k, lit in m.x[i].items():
                 t0 = space.options[i][k].t0
                 ok = [m.x[j][q] for q in m.x[j] if space.options[j][q].t1 <= t0]
-                if ok:
+                if guard is not None:
+                    if ok:
+                        m.cp.add_bool_or(ok).only_enforce_if([lit, guard])
+                    else:
+                        m.cp.add_bool_or([lit.Not(), guard.Not()])
+                elif ok:
                     m.cp.add_bool_or(ok).only_enforce_if(lit)
                 else:
                     m.cp.add(lit == 0)
@@ -137,10 +196,14 @@ def not_with(m: Model) -> None:
                 continue
             done.add(pair)
             segs = {g for o in space.options[i] for g in o.segs} & {g for o in space.options[j] for g in o.segs}
+            guard = m.guard(key_not_with(s.id, other))
             for g in sorted(segs):
                 lits = m.occupies(i, g) + m.occupies(j, g)
                 if len(lits) > 1:
-                    m.cp.add_at_most_one(lits)
+                    if guard is None:
+                        m.cp.add_at_most_one(lits)
+                    else:
+                        m.cp.add(sum(lits) <= 1).only_enforce_if(guard)
 
 
 HARD_RULES = (each_session_exactly_once, each_start_gets_one_room, one_session_per_room,

@@ -1,0 +1,253 @@
+#!/usr/bin/env python3
+"""Time to an explanation: a 300-session conference with one planted contradiction.
+
+    python benchmarks/bench_explain.py                 # writes benchmarks/explain.json
+    python benchmarks/bench_explain.py --sessions 300 --seed 3 --out benchmarks/explain.json
+
+For each scenario a fresh conference is written by ../shared/bench/make_conference.py
+(feasible by construction), one contradiction is planted in its files, and
+``niic-sched explain DIR --format json`` runs in a subprocess (wall time from
+process start to the printed explanation: loading, pre-checks, solver, shrinking).
+The report records the time, the stage that found it, the requirement keys
+named and whether they are exactly the planted ones.
+
+Scenarios:
+  speaker-pins         a speaker's two sessions pinned to one day on which she is free
+                       in one slot only (found by the solver, then shrunk to a minimum)
+  big-sessions-pinned  two sessions only the biggest room seats, pinned to one time (solver)
+  big-sessions-one-day one more such session than day 1 has slots, all pinned to day 1 (solver)
+  speaker-overload     a speaker's sessions outnumber her free slots (a pre-check)
+  pin-clash            two sessions pinned to the same room and time (a pre-check)
+The budget from the issue is 15 s for the 300-session case.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+GENERATOR = ROOT.parent / "shared" / "bench" / "make_conference.py"
+
+
+def generate(out: Path, sessions: int, rooms: int, days: int, slots: int, seed: int) -> Path:
+    subprocess.run([sys.executable, str(GENERATOR), str(out), "--sessions", str(sessions), "--rooms", str(rooms),
+                    "--days", str(days), "--slots", str(slots), "--seed", str(seed)], check=True, capture_output=True)
+    return out
+
+
+# -- planting ------------------------------------------------------------------------------------
+def _read(folder: Path):
+    conf = yaml.safe_load((folder / "conference.yaml").read_text())
+    speakers = yaml.safe_load((folder / "speakers.yaml").read_text())
+    sessions = {}
+    for path in sorted((folder / "sessions").glob("*.yaml")):
+        doc = yaml.safe_load(path.read_text())
+        sessions[doc["id"]] = (path, doc)
+    return conf, speakers, sessions
+
+
+def _write(path: Path, doc) -> None:
+    path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
+
+
+def _regular_slots(day: dict) -> list[dict]:
+    return [s for s in day["slots"] if s.get("kind") != "plenary"]
+
+
+def _hhmm(value) -> str:
+    """The generator writes unquoted 09:00 (YAML reads some as minutes): back to HH:MM."""
+    if isinstance(value, int):
+        return f"{value // 60:02d}:{value % 60:02d}"
+    return str(value)
+
+
+def _linked(sessions: dict) -> set[str]:
+    out = set()
+    for _, doc in sessions.values():
+        for key in ("after", "not_with"):
+            if doc.get(key):
+                out.add(doc["id"])
+                out.update(doc[key])
+    return out
+
+
+def _speaker_with_two(conf, speakers, sessions, want: int = 2):
+    """A speaker with at least ``want`` plain sessions (one slot, no links, co-speakers always free)."""
+    slot_len = min(_minutes(s["end"]) - _minutes(s["start"]) for d in conf["days"] for s in _regular_slots(d))
+    linked = _linked(sessions)
+    busy = {p["id"] for p in speakers if p.get("unavailable")}
+    by_speaker: dict[str, list[str]] = {}
+    for sid, (_, doc) in sessions.items():
+        if doc.get("format") == "plenary" or doc["duration"] > slot_len or sid in linked or doc.get("pin"):
+            continue
+        for p in doc.get("speakers") or []:
+            by_speaker.setdefault(p, []).append(sid)
+    for p in sorted(by_speaker):
+        mine = by_speaker[p]
+        if len(mine) < want:
+            continue
+        co = {q for sid in mine for q in sessions[sid][1].get("speakers") or [] if q != p}
+        if co & busy:
+            continue
+        return p, sorted(mine)
+    raise SystemExit("no speaker suits the plant; try another --seed")
+
+
+def _minutes(value) -> int:
+    text = _hhmm(value)
+    h, m = text.split(":")
+    return int(h) * 60 + int(m)
+
+
+def plant_speaker_pins(folder: Path) -> dict:
+    """Pin a speaker's session A to day 1's first regular slot and session B to day 1,
+    and make the speaker unavailable for the rest of day 1."""
+    conf, speakers, sessions = _read(folder)
+    p, (a, b, *_) = _speaker_with_two(conf, speakers, sessions)
+    day = conf["days"][0]
+    regular = _regular_slots(day)
+    date = str(day["date"])
+    first, second, last = _hhmm(regular[0]["start"]), _hhmm(regular[1]["start"]), _hhmm(regular[-1]["end"])
+    for sid, pin in ((a, {"day": date, "start": first}), (b, {"day": date})):
+        path, doc = sessions[sid]
+        doc["pin"] = pin
+        _write(path, doc)
+    for sp in speakers:
+        if sp["id"] == p:
+            sp["unavailable"] = [{"day": date, "start": second, "end": last}]
+    _write(folder / "speakers.yaml", speakers)
+    return {"speaker": p, "sessions": [a, b],
+            "keys": sorted([f"pin:{a}", f"pin:{b}", f"speaks:{p}@{a}", f"speaks:{p}@{b}",
+                            f"speaker-unavailable:{p}@{date} {second}-{last}"])}
+
+
+def plant_speaker_overload(folder: Path) -> dict:
+    """A speaker with three sessions who is available on day 1's first two regular slots only."""
+    conf, speakers, sessions = _read(folder)
+    p, mine = _speaker_with_two(conf, speakers, sessions, want=3)
+    mine = mine[:3]
+    dates = [str(d["date"]) for d in conf["days"]]
+    regular = _regular_slots(conf["days"][0])
+    away = [{"day": dates[0], "start": _hhmm(regular[2]["start"]), "end": _hhmm(regular[-1]["end"])}] + \
+        [{"day": d} for d in dates[1:]]
+    for sp in speakers:
+        if sp["id"] == p:
+            sp["unavailable"] = away
+    _write(folder / "speakers.yaml", speakers)
+    return {"speaker": p, "sessions": mine, "keys": None}
+
+
+def plant_pin_clash(folder: Path) -> dict:
+    """Two sessions pinned to the same room and time."""
+    conf, speakers, sessions = _read(folder)
+    rooms = yaml.safe_load((folder / "rooms.yaml").read_text())
+    big = max(rooms, key=lambda r: r["capacity"])["id"]
+    linked = _linked(sessions)
+    plain = [sid for sid, (_, d) in sessions.items()
+             if d.get("format") != "plenary" and sid not in linked and not d.get("requires")][:2]
+    day = conf["days"][0]
+    start = _hhmm(_regular_slots(day)[0]["start"])
+    for sid in plain:
+        path, doc = sessions[sid]
+        doc["pin"] = {"day": str(day["date"]), "start": start, "room": big}
+        _write(path, doc)
+    return {"sessions": plain, "keys": sorted(f"pin:{s}" for s in plain)}
+
+
+def plant_big_sessions_pinned_together(folder: Path, n: int = 2, whole_day: bool = False) -> dict:
+    """``n`` sessions that only the biggest room seats, pinned to day 1's first regular
+    slot (or, ``whole_day``, to day 1: one more than it has regular slots)."""
+    conf, speakers, sessions = _read(folder)
+    rooms = yaml.safe_load((folder / "rooms.yaml").read_text())
+    caps = sorted((r["capacity"] for r in rooms), reverse=True)
+    linked = _linked(sessions)
+    day1 = str(conf["days"][0]["date"])
+    busy = {p["id"] for p in speakers if any(str(u["day"]) == day1 for u in p.get("unavailable") or [])}
+    slot_len = min(_minutes(x["end"]) - _minutes(x["start"]) for d in conf["days"] for x in _regular_slots(d))
+    big = [sid for sid, (_, d) in sessions.items()
+           if d.get("format") != "plenary" and d["expected_attendance"] > caps[1] and sid not in linked
+           and d["duration"] <= slot_len and not set(d.get("speakers") or []) & busy]
+    day = conf["days"][0]
+    if whole_day:
+        n = len(_regular_slots(day)) + 1
+    big = big[:n]
+    if len(big) < n:
+        raise SystemExit(f"not {n} sessions that only the biggest room seats; try another --seed")
+    start = _hhmm(_regular_slots(day)[0]["start"])
+    for sid in big:
+        path, doc = sessions[sid]
+        doc["pin"] = {"day": str(day["date"])} if whole_day else {"day": str(day["date"]), "start": start}
+        _write(path, doc)
+    return {"sessions": big, "keys": sorted([f"pin:{x}" for x in big] + [f"capacity:{x}" for x in big])}
+
+
+SCENARIOS = {"speaker-pins": plant_speaker_pins, "big-sessions-pinned": plant_big_sessions_pinned_together,
+             "big-sessions-one-day": lambda folder: plant_big_sessions_pinned_together(folder, whole_day=True),
+             "speaker-overload": plant_speaker_overload, "pin-clash": plant_pin_clash}
+
+
+def run(folder: Path, time_limit: float) -> tuple[float, int, dict]:
+    t0 = time.monotonic()
+    proc = subprocess.run([sys.executable, "-m", "niic_sched", "explain", str(folder), "--format", "json",
+                           "--time-limit", str(time_limit)], capture_output=True, text=True, cwd=ROOT)
+    seconds = time.monotonic() - t0
+    doc = json.loads(proc.stdout) if proc.stdout.strip().startswith("{") else {"error": proc.stderr[-2000:]}
+    return seconds, proc.returncode, doc
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sessions", type=int, default=300)
+    ap.add_argument("--rooms", type=int, default=24)
+    ap.add_argument("--days", type=int, default=4)
+    ap.add_argument("--slots", type=int, default=5)
+    ap.add_argument("--seed", type=int, default=3)
+    ap.add_argument("--time-limit", type=float, default=60.0)
+    ap.add_argument("--scenario", action="append", choices=sorted(SCENARIOS),
+                    help="run only these (repeatable) [default: all]")
+    ap.add_argument("--work", type=Path, default=Path("/tmp/niic-bench-explain"))
+    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "explain.json")
+    a = ap.parse_args()
+
+    results = []
+    load_before = os.getloadavg()
+    for name in a.scenario or list(SCENARIOS):
+        folder = a.work / name
+        if folder.exists():
+            import shutil
+            shutil.rmtree(folder)
+        generate(folder, a.sessions, a.rooms, a.days, a.slots, a.seed)
+        planted = SCENARIOS[name](folder)
+        seconds, code, doc = run(folder, a.time_limit)
+        named = doc.get("requirements", [])
+        row = {"scenario": name, "seconds": round(seconds, 2), "explain_seconds": doc.get("seconds"),
+               "exit_code": code, "stage": doc.get("stage"), "minimal": doc.get("minimal"),
+               "rules": [r["rule"] for r in doc.get("reasons", [])], "named": named, "planted": planted,
+               "only_planted": (set(named) <= set(planted["keys"])) if planted.get("keys") else None,
+               "under_15_s": seconds < 15.0}
+        results.append(row)
+        print(f"{name:18s} exit {code}  {seconds:6.2f} s  stage {row['stage']}  named {len(named)} requirement(s)"
+              f"  only planted: {row['only_planted']}", file=sys.stderr)
+    report = {"benchmark": "explain", "sessions": a.sessions, "rooms": a.rooms, "days": a.days,
+              "slots_per_day": a.slots, "seed": a.seed, "python": platform.python_version(),
+              "cpus": os.cpu_count(), "loadavg_1min_before_after": [round(load_before[0], 2), round(os.getloadavg()[0], 2)],
+              "note": "wall time of `niic-sched explain --format json` in a subprocess, "
+              "including interpreter start and loading; the machine's CPU is shared, so times may be inflated",
+              "results": results}
+    a.out.parent.mkdir(parents=True, exist_ok=True)
+    sys.path.insert(0, str(ROOT))
+    from niic_sched.io.atomic import write_text_atomic
+    write_text_atomic(a.out, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    print(f"wrote {a.out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
