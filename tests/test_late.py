@@ -216,9 +216,6 @@ def test_bad_baseline_is_exit_2_and_nothing_written(tmp_path, cli):
     assert result.exit_code == 2 and "Traceback" not in result.output
 
 
-@pytest.mark.xfail(strict=True, reason="solver: the timetable step does not see room moves, so a soft goal "
-                   "(here a preferred time) can cost a published session its room; the issue's order is "
-                   "retimed, then moved rooms, then soft goals")
 def test_room_move_is_never_traded_for_a_soft_goal(tmp_path):
     folder = write_conf(tmp_path / "c", days=[{"date": DAY1, "slots": SLOTS3[:2]}],
                         conference={"weights": {"preferred": 50}},

@@ -63,6 +63,8 @@ def schedule_document(schedule: Schedule, conf: Conference | None = None) -> dic
             row["title"] = s.title
             if s.track:
                 row["track"] = s.track
+            if s.speakers:   # lets `diff` notify the speakers of a session that is later cancelled
+                row["speakers"] = list(s.speakers)
         rows.append(row)
     doc = {"assignments": rows, "unscheduled": sorted(schedule.unscheduled)}
     if schedule.meta:
