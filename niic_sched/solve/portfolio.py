@@ -68,6 +68,10 @@ def run_search(space: Space, obj: TimeObjective, times: dict[int, int], *, seed:
             interrupted = True
             if found:
                 times, value = found[-1]
+        except ValueError:
+            # a segment without a room matching: the timetable step's counting cuts were
+            # capped (HALL_FAMILY_LIMIT); the room step's fall-back repairs it, tabu cannot
+            pass
         history.append((round(time.monotonic() - t0, 2), value))
     state = SearchState(dict(times), value)
     if interrupted:
