@@ -98,6 +98,8 @@ def check(folder, schedule_path, quiet):
         _err(exc.summary())
         raise click.exceptions.Exit(EXIT_INPUT)
     violations = check_schedule(conf, schedule)
+    if not quiet:   # the same quality report as solve prints, for any schedule (hand-made ones too)
+        click.echo(table(evaluate(conf, schedule)))
     if violations:
         _err(f"{schedule_path}: {len(violations)} broken hard rule{'s' if len(violations) != 1 else ''}:")
         for v in violations:
