@@ -4,7 +4,8 @@ PYTHON  ?= python3
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 TSTAMP  := $(VENV)/.installed-test
-SYSPKGS := chromium fonts-dejavu-core fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b poppler-utils
+BSTAMP  := $(VENV)/.installed-bench
+SYSPKGS := chromium fonts-dejavu-core fonts-noto-core fonts-wqy-microhei libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b poppler-utils
 
 .PHONY: demo test bench system-deps clean help
 
@@ -25,6 +26,10 @@ $(TSTAMP): pyproject.toml $(STAMP)
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 
+$(BSTAMP): pyproject.toml $(TSTAMP)
+	$(BIN)/pip install -q -e '.[bench]'
+	touch $@
+
 # Debian packages that WeasyPrint (pango, fonts) and the browser tests (chromium) need.
 system-deps:
 	@missing=""; for p in $(SYSPKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -39,11 +44,13 @@ demo: $(STAMP) system-deps
 	$(BIN)/niic-sched check .
 	$(BIN)/niic-sched solve . -o program/schedule.yaml --time-limit 20 --seed 1
 	$(BIN)/niic-sched check . --schedule program/schedule.yaml
+	$(BIN)/niic-sched render . -o program
 
 test: $(TSTAMP) system-deps
 	$(BIN)/python -m pytest -q -n 2
 
-bench: $(TSTAMP)
+# full run: about 25 minutes (the sum of the time limits); `benchmarks/run.py --quick` is a 2-minute smoke test
+bench: $(BSTAMP)
 	$(BIN)/python benchmarks/run.py
 
 clean:

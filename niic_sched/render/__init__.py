@@ -1,0 +1,127 @@
+"""Render a program: the static HTML site and the PDF booklet.
+
+    from niic_sched.render import render
+    report = render(conf, schedule, Path("program"), door_sheets=True)
+
+Outputs are first rendered into a temporary folder next to the output folder,
+then moved into place file by file (each move atomic), so that a render that
+fails or is interrupted leaves the previous outputs as they were.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import jinja2
+
+from ..model import Conference, Schedule
+from .view import Program, build_program
+
+PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+class RenderError(Exception):
+    """A problem with user templates or the PDF engine; the message says what to do."""
+
+
+@dataclass
+class RenderReport:
+    files: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+    pages: dict[str, int] = field(default_factory=dict)
+
+
+def environment(templates: str | os.PathLike | None = None) -> jinja2.Environment:
+    """Jinja2 environment: a committee's folder first (override by name), then the package's templates.
+
+    Autoescaping is on for every template, whatever its extension."""
+    loaders: list[jinja2.BaseLoader] = []
+    if templates is not None:
+        loaders.append(jinja2.FileSystemLoader(str(templates)))
+    loaders.append(jinja2.FileSystemLoader(str(PACKAGE_TEMPLATES)))
+    env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True)
+    return env
+
+
+def asset(env: jinja2.Environment, name: str) -> str:
+    """The raw text of a static file (CSS, JavaScript) found through the template loaders."""
+    try:
+        source, _, _ = env.loader.get_source(env, name)
+    except jinja2.TemplateNotFound:
+        raise RenderError(f"template file '{name}' is missing (neither in --templates nor in the package)")
+    return source
+
+
+def template_error(exc: Exception) -> RenderError:
+    """A readable message for a Jinja2 error in a (possibly user-supplied) template."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        where = f"{exc.filename or exc.name}:{exc.lineno}"
+        return RenderError(f"{where}: template syntax error: {exc.message}\n    fix: correct the template "
+                           "(see the package's default templates for the variables each one receives)")
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return RenderError(f"template '{exc.name}' is missing\n    fix: copy it from niic_sched/templates/")
+    return RenderError(f"template error: {exc}\n    fix: check the variable names used in your templates "
+                       "against the comment header of the default template of the same name")
+
+
+def render(conf: Conference, schedule: Schedule, outdir: str | os.PathLike, *,
+           templates: str | os.PathLike | None = None, door_sheets: bool = False, pdf: bool = True,
+           progress: Callable[[str], None] | None = None) -> RenderReport:
+    """Write the site (index.html ...) and program.pdf (and door-sheets.pdf) into ``outdir``."""
+    from .html import write_site
+    from .pdf import write_pdfs
+
+    say = progress or (lambda _m: None)
+    report = RenderReport()
+    t0 = time.perf_counter()
+    program = build_program(conf, schedule)
+    report.warnings.extend(program.warnings)
+    report.seconds["view"] = round(time.perf_counter() - t0, 3)
+    env = environment(templates)
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=".render-", dir=outdir))
+    try:
+        try:
+            t = time.perf_counter()
+            names = write_site(program, env, stage)
+            report.seconds["html"] = round(time.perf_counter() - t, 3)
+            say(f"site: {len(names)} files in {report.seconds['html']} s")
+            if pdf:
+                t = time.perf_counter()
+                pdf_names, pages = write_pdfs(program, env, stage, door_sheets=door_sheets)
+                names += pdf_names
+                report.pages.update(pages)
+                report.seconds["pdf"] = round(time.perf_counter() - t, 3)
+                say(f"pdf: {', '.join(f'{k} {v} pages' for k, v in pages.items())} in {report.seconds['pdf']} s")
+        except jinja2.TemplateError as exc:
+            raise template_error(exc) from None
+        report.files = _move_into_place(stage, outdir, names)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    report.seconds["total"] = round(time.perf_counter() - t0, 3)
+    return report
+
+
+def _move_into_place(stage: Path, outdir: Path, names: list[str]) -> list[Path]:
+    """Move each staged file over its old version: every single replacement is atomic."""
+    out = []
+    for name in names:
+        src, dst = stage / name, outdir / name
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        with open(src, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(src, dst)
+        out.append(dst)
+    return out
+
+
+__all__ = ["render", "environment", "build_program", "Program", "RenderError", "RenderReport", "PACKAGE_TEMPLATES"]

@@ -1,0 +1,569 @@
+"""The view model: Conference + Schedule -> plain data that templates print.
+
+Everything a template needs is computed here (labels, anchors, colours, grid
+spans, sort orders), so templates stay free of logic and a committee that
+restyles them (``--templates DIR``) never has to re-derive a rowspan.
+
+The grid of a day has the day's slots as rows and the rooms used that day as
+columns. A session that covers several slots spans rows; a plenary that
+nothing else overlaps becomes one cell spanning the full width. A schedule
+that breaks hard rules (rendered with ``--force``) still renders: sessions that
+collide in one room share a cell, and unplaceable assignments are skipped with
+a warning.
+"""
+from __future__ import annotations
+
+import colorsys
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ..model import Conference, Schedule, Session, Slot, hhmm
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+
+# code -> (English name, name in the language itself)
+LANGUAGES = {
+    "en": ("English", "English"), "es": ("Spanish", "Español"), "fr": ("French", "Français"),
+    "pt": ("Portuguese", "Português"), "vi": ("Vietnamese", "Tiếng Việt"), "ar": ("Arabic", "العربية"),
+    "zh": ("Chinese", "中文"), "ko": ("Korean", "한국어"), "tl": ("Tagalog", "Tagalog"),
+    "ht": ("Haitian Creole", "Kreyòl ayisyen"), "so": ("Somali", "Soomaali"), "ru": ("Russian", "Русский"),
+    "uk": ("Ukrainian", "Українська"), "fa": ("Persian", "فارسی"), "ur": ("Urdu", "اردو"),
+    "hi": ("Hindi", "हिन्दी"), "bn": ("Bengali", "বাংলা"), "pa": ("Punjabi", "ਪੰਜਾਬੀ"), "ja": ("Japanese", "日本語"),
+    "de": ("German", "Deutsch"), "it": ("Italian", "Italiano"), "pl": ("Polish", "Polski"),
+    "am": ("Amharic", "አማርኛ"), "ti": ("Tigrinya", "ትግርኛ"), "sw": ("Swahili", "Kiswahili"),
+    "he": ("Hebrew", "עברית"), "km": ("Khmer", "ខ្មែរ"), "hmn": ("Hmong", "Hmoob"), "ne": ("Nepali", "नेपाली"),
+}
+RTL_LANGUAGES = {"ar", "fa", "ur", "he", "ps", "yi", "dv", "ckb", "sd", "ug"}
+
+FORMAT_LABELS = {"plenary": "Plenary", "workshop": "Workshop", "panel": "Panel", "training": "Training"}
+
+FEATURE_LABELS = {
+    "interpretation": "Interpretation booths and headsets",
+    "wheelchair": "Step-free (wheelchair) access",
+    "projector": "Projector",
+    "stage": "Stage",
+    "computer-lab": "Computer lab",
+    "hearing-loop": "Hearing loop",
+    "captioning": "Live captioning",
+}
+ACCESSIBILITY_FEATURES = {"wheelchair", "hearing-loop", "captioning", "interpretation"}
+
+# hues for the first tracks, picked to be far apart; more tracks continue by the golden angle
+HUES = (210, 15, 140, 280, 40, 180, 330, 95, 250, 0, 60, 195)
+PATTERNS = ("solid", "diagonal", "dots", "horizontal", "reverse", "grid", "vertical", "checks")
+
+
+def day_label(d: dt.date) -> str:
+    """2014-12-07 -> "Sunday 7 December 2014" (locale-independent)."""
+    return f"{WEEKDAYS[d.weekday()]} {d.day} {MONTHS[d.month - 1]} {d.year}"
+
+
+def short_day_label(d: dt.date) -> str:
+    return f"{WEEKDAYS[d.weekday()][:3]} {d.day} {MONTHS[d.month - 1][:3]}"
+
+
+def date_range_label(dates: list[dt.date]) -> str:
+    """7–9 December 2014, 30 November – 2 December 2014, or across years."""
+    if not dates:
+        return ""
+    a, b = min(dates), max(dates)
+    if a == b:
+        return f"{a.day} {MONTHS[a.month - 1]} {a.year}"
+    if (a.year, a.month) == (b.year, b.month):
+        return f"{a.day}–{b.day} {MONTHS[a.month - 1]} {a.year}"
+    if a.year == b.year:
+        return f"{a.day} {MONTHS[a.month - 1]} – {b.day} {MONTHS[b.month - 1]} {a.year}"
+    return f"{a.day} {MONTHS[a.month - 1]} {a.year} – {b.day} {MONTHS[b.month - 1]} {b.year}"
+
+
+def anchor(kind: str, ident: str) -> str:
+    """A safe, injective HTML id: letters, digits, '-' and '_' pass; anything else becomes _xx_."""
+    out = []
+    for ch in str(ident):
+        if ch.isascii() and (ch.isalnum() or ch == "-"):
+            out.append(ch)
+        else:
+            out.append(f"_{ord(ch):x}_")
+    return f"{kind}-{''.join(out)}"
+
+
+def fold(text: str) -> str:
+    """Lower-case text without accents, for search and sorting ("María" -> "maria")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def humanize(ident: str) -> str:
+    """"receiving-communities" -> "Receiving Communities"."""
+    words = re.split(r"[-_\s]+", ident.strip())
+    return " ".join(w[:1].upper() + w[1:] for w in words if w) or "General"
+
+
+def _hex(h: float, s: float, lum: float) -> str:
+    r, g, b = colorsys.hls_to_rgb(h / 360.0, lum, s)
+    return f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
+
+
+def language_label(code: str | None) -> tuple[str, str]:
+    """(English name, autonym) for a BCP 47 code such as "es" or "es-MX"."""
+    if not code:
+        return "", ""
+    base = code.split("-")[0].lower()
+    return LANGUAGES.get(base, (code, code))
+
+
+def has_rtl(text: str) -> bool:
+    return any(unicodedata.bidirectional(c) in ("R", "AL") for c in text)
+
+
+def first_strong_dir(text: str) -> str:
+    """"rtl" when the first letter with a direction is right-to-left (what dir="auto" does)."""
+    for c in text:
+        d = unicodedata.bidirectional(c)
+        if d in ("R", "AL"):
+            return "rtl"
+        if d == "L":
+            return "ltr"
+    return "ltr"
+
+
+def text_dir(code: str | None) -> str:
+    return "rtl" if code and code.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
+
+
+# ----------------------------------------------------------------------------------- view objects
+@dataclass(eq=False)
+class TrackView:
+    id: str
+    name: str
+    index: int
+    css: str            # class name: "t-3"
+    color: str          # strong colour: stripes, swatches
+    tint: str           # light background for cells (dark text stays readable)
+    pattern: str        # a pattern name, so that grey print tells tracks apart too
+    anchor: str
+    sessions: list["SessionView"] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class RoomView:
+    id: str
+    name: str
+    capacity: int
+    features: list[tuple[str, str]]     # (feature id, label)
+    step_free: bool
+    anchor: str
+    sessions: list["SessionView"] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class SpeakerView:
+    id: str
+    name: str
+    organization: str
+    anchor: str
+    sort_key: str
+    initial: str
+    sessions: list["SessionView"] = field(default_factory=list)
+
+    @property
+    def rtl(self) -> bool:
+        """True when the name is written in a right-to-left script (Arabic, Hebrew ...)."""
+        return has_rtl(self.name)
+
+
+@dataclass(eq=False)
+class SessionView:
+    id: str
+    anchor: str
+    title: str
+    abstract: str
+    format: str
+    format_label: str
+    track: TrackView
+    language: str | None          # the session's own language, if given
+    effective_language: str       # its language or the conference's
+    language_name: str
+    language_autonym: str
+    language_dir: str
+    interpretation: bool
+    requires: list[tuple[str, str]]
+    speakers: list[SpeakerView]
+    room: RoomView
+    day: "DayView | None" = None
+    start: int = 0
+    end: int = 0
+    slot_count: int = 1
+    search: str = ""
+    utc_start: str = ""           # 20141207T170000Z, or local time without Z if the zone is unknown
+    utc_end: str = ""
+    number: int = 0               # position in the program (1..n), stable order
+
+    @property
+    def time_label(self) -> str:
+        return f"{hhmm(self.start)}–{hhmm(self.end)}"
+
+    @property
+    def start_label(self) -> str:
+        return hhmm(self.start)
+
+    @property
+    def end_label(self) -> str:
+        return hhmm(self.end)
+
+    @property
+    def title_dir(self) -> str:
+        """Direction of the title for engines without dir="auto" (the PDF)."""
+        return first_strong_dir(self.title)
+
+    @property
+    def speaker_names(self) -> str:
+        return ", ".join(p.name for p in self.speakers)
+
+
+@dataclass(eq=False)
+class Cell:
+    kind: str                    # "session" | "empty" | "wide"
+    sessions: list[SessionView]
+    rowspan: int = 1
+    colspan: int = 1
+    room: RoomView | None = None
+    continued: bool = False      # started on an earlier page (PDF row chunks)
+    row: int = 0                 # position in its grid (first row, first column), from 0
+    col: int = 0
+
+
+@dataclass(eq=False)
+class Row:
+    slot: Slot
+    label: str
+    start_label: str
+    end_label: str
+    plenary: bool
+    cells: list[Cell]
+
+
+@dataclass(eq=False)
+class Grid:
+    rooms: list[RoomView]
+    rows: list[Row]
+    part: int = 1
+    parts: int = 1
+
+
+@dataclass(eq=False)
+class TimeGroup:
+    """Sessions of a day that start at one time (the listing by day and time)."""
+    start: int
+    end: int
+    label: str
+    anchor: str
+    sessions: list[SessionView]
+
+
+@dataclass(eq=False)
+class DayView:
+    date: dt.date
+    iso: str
+    label: str
+    short: str
+    anchor: str
+    number: int
+    slots: list[Slot]
+    rooms: list[RoomView]                       # columns of the grid: rooms used this day
+    sessions: list[SessionView] = field(default_factory=list)
+    groups: list[TimeGroup] = field(default_factory=list)
+    grid: Grid | None = None
+    # internal: per session, (first row, last row, column or None for wide)
+    _spans: dict = field(default_factory=dict, repr=False)
+    _wide: list = field(default_factory=list, repr=False)   # [(first, last, [sessions])]
+    _wide_ids: set = field(default_factory=set, repr=False)  # id() of the sessions in _wide
+
+    def grid_pages(self, max_cols: int, max_rows: int) -> list[Grid]:
+        """The grid cut into pages of at most max_cols rooms and max_rows slots, columns balanced."""
+        cols = self.rooms or []
+        n_col_parts = max(1, -(-len(cols) // max_cols))
+        per = -(-len(cols) // n_col_parts) if cols else 0
+        col_chunks = [cols[i:i + per] for i in range(0, len(cols), per)] if cols else [[]]
+        n_rows = len(self.slots)
+        n_row_parts = max(1, -(-n_rows // max_rows))
+        rper = -(-n_rows // n_row_parts) if n_rows else 0
+        row_chunks = [(i, min(n_rows, i + rper) - 1) for i in range(0, n_rows, rper)] if n_rows else []
+        pages = []
+        for rc in row_chunks:
+            for cc in col_chunks:
+                pages.append(_build_grid(self, cc, rc[0], rc[1]))
+        for i, g in enumerate(pages, 1):
+            g.part, g.parts = i, len(pages)
+        return pages
+
+
+@dataclass(eq=False)
+class Program:
+    name: str
+    acronym: str
+    dates_label: str
+    city: str
+    venue: str
+    hosts: list[str]
+    url: str
+    language: str
+    language_dir: str
+    time_zone: str
+    days: list[DayView]
+    tracks: list[TrackView]
+    rooms: list[RoomView]             # every room of rooms.yaml, in its order
+    speakers: list[SpeakerView]       # speakers with at least one placed session, by name
+    sessions: list[SessionView]       # placed sessions by day, time, room
+    formats: list[tuple[str, str]]    # (id, label) present in the program
+    languages: list[tuple[str, str, str]]   # (code, English name, autonym) present
+    unscheduled: list[Session]
+    warnings: list[str]
+    storage_key: str                  # localStorage key of the personal agenda
+
+    @property
+    def session_count(self) -> int:
+        return len(self.sessions)
+
+    @property
+    def url_href(self) -> str:
+        """The conference URL when it is a web address (never a javascript: or data: link)."""
+        return self.url if re.match(r"https?://", self.url or "", re.I) else ""
+
+    def data(self) -> dict:
+        """What the site's JavaScript needs (personal agenda, .ics export)."""
+        return {
+            "conference": {"name": self.name, "acronym": self.acronym, "tz": self.time_zone, "url": self.url,
+                           "key": self.storage_key, "language": self.language},
+            "days": [{"iso": d.iso, "label": d.label} for d in self.days],
+            "sessions": {
+                s.id: {"title": s.title, "day": s.day.iso if s.day else "", "start": s.start_label,
+                       "end": s.end_label, "room": s.room.name, "track": s.track.name, "css": s.track.css,
+                       "format": s.format_label, "speakers": s.speaker_names, "lang": s.language or "",
+                       "utcStart": s.utc_start, "utcEnd": s.utc_end, "anchor": s.anchor,
+                       "startMin": s.start, "endMin": s.end}
+                for s in self.sessions},
+            "order": [s.id for s in self.sessions],
+        }
+
+
+# ----------------------------------------------------------------------------------- building
+def build_program(conf: Conference, schedule: Schedule) -> Program:
+    """The whole view model. Never raises on a schedule that breaks rules: it warns and skips."""
+    warnings: list[str] = []
+    zone = None
+    if conf.time_zone:
+        try:
+            zone = ZoneInfo(conf.time_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            warnings.append(f"time zone '{conf.time_zone}' is unknown: calendar exports use floating local times")
+    tracks = _tracks(conf)
+    rooms = {r.id: RoomView(id=r.id, name=r.name or r.id, capacity=r.capacity,
+                            features=[(f, FEATURE_LABELS.get(f, humanize(f))) for f in
+                                      sorted(r.features, key=lambda f: (f not in ACCESSIBILITY_FEATURES, f))],
+                            step_free="wheelchair" in r.features, anchor=anchor("room", r.id))
+             for r in conf.rooms}
+    speakers: dict[str, SpeakerView] = {}
+    for p in conf.speakers:
+        key = fold(p.name)
+        first = key[:1]
+        initial = first.upper() if first.isascii() and first.isalpha() else (p.name.strip()[:1] or "#")
+        speakers[p.id] = SpeakerView(id=p.id, name=p.name, organization=p.organization,
+                                     anchor=anchor("speaker", p.id), sort_key=key, initial=initial)
+
+    days: list[DayView] = []
+    by_date: dict[dt.date, DayView] = {}
+    for n, d in enumerate(sorted(conf.days, key=lambda d: d.date), 1):
+        dv = DayView(date=d.date, iso=d.date.isoformat(), label=day_label(d.date), short=short_day_label(d.date),
+                     anchor=anchor("day", d.date.isoformat()), number=n,
+                     slots=sorted(d.slots, key=lambda s: (s.start, s.end)), rooms=[])
+        days.append(dv)
+        by_date[d.date] = dv
+
+    # valid placements only; a forced schedule may hold others
+    placed: list[SessionView] = []
+    runs: dict[int, list[Slot]] = {}
+    seen: set[str] = set()
+    for a in schedule.assignments:
+        s = conf.session.get(a.session)
+        if s is None:
+            warnings.append(f"{a.session} is in the schedule but not among the sessions: left out")
+            continue
+        if a.session in seen:
+            warnings.append(f"{a.session} is scheduled more than once: only its first placement is shown")
+            continue
+        room = rooms.get(a.room)
+        run = conf.covered_slots(s, a.day, a.start)
+        if room is None or not run or a.day not in by_date:
+            why = f"room '{a.room}' is unknown" if room is None else \
+                f"no run of slots at {a.day} {hhmm(a.start)} covers its {s.duration} minutes"
+            warnings.append(f"{a.session} cannot be shown: {why}")
+            continue
+        seen.add(a.session)
+        sv = _session_view(conf, s, tracks[s.track], room, speakers, by_date[a.day], run, zone)
+        placed.append(sv)
+        runs[id(sv)] = list(run)
+
+    room_order = {r.id: i for i, r in enumerate(conf.rooms)}
+    sessions = sorted(placed, key=lambda sv: (sv.day.date, sv.start, room_order[sv.room.id], sv.end, sv.id))
+    for i, sv in enumerate(sessions, 1):
+        sv.number = i
+        sv.day.sessions.append(sv)
+        sv.room.sessions.append(sv)
+        sv.track.sessions.append(sv)
+        for p in sv.speakers:
+            p.sessions.append(sv)
+    for dv in days:
+        _layout_day(dv, runs, room_order)
+
+    order = list(FORMAT_LABELS)
+    formats = sorted({(s.format, s.format_label) for s in sessions},
+                     key=lambda f: (order.index(f[0]) if f[0] in order else len(order), f[0]))
+    languages = [(c, *language_label(c)) for c in sorted({s.effective_language for s in sessions})]
+    scheduled = {s.id for s in sessions}
+    key_base = conf.acronym or conf.name or "program"
+    return Program(
+        name=conf.name, acronym=conf.acronym, dates_label=date_range_label([d.date for d in conf.days]),
+        city=conf.city, venue=conf.venue, hosts=list(conf.hosts), url=conf.url, language=conf.language or "en",
+        language_dir=text_dir(conf.language), time_zone=conf.time_zone, days=days,
+        tracks=[t for t in tracks.values() if t.sessions],
+        rooms=[rooms[r.id] for r in conf.rooms],
+        speakers=sorted((p for p in speakers.values() if p.sessions), key=lambda p: (p.sort_key, p.id)),
+        sessions=sessions, formats=formats, languages=languages,
+        unscheduled=[s for s in conf.sessions if s.id not in scheduled], warnings=warnings,
+        storage_key="niic-sched:" + re.sub(r"\s+", "-", key_base.strip()).lower() + ":agenda",
+    )
+
+
+def _tracks(conf: Conference) -> dict[str, TrackView]:
+    """Tracks with a colour, a tint and a pattern each: plenary first, then by name."""
+    ids = sorted({s.track for s in conf.sessions},
+                 key=lambda t: (t != "plenary", t == "", t))
+    out = {}
+    for i, tid in enumerate(ids):
+        hue = HUES[i] if i < len(HUES) else (HUES[-1] + (i - len(HUES) + 1) * 137.508) % 360
+        out[tid] = TrackView(id=tid, name=humanize(tid) if tid else "General", index=i, css=f"t-{i}",
+                             color=_hex(hue, 0.62, 0.34), tint=_hex(hue, 0.80, 0.94),
+                             pattern=PATTERNS[i % len(PATTERNS)], anchor=anchor("track", tid or "general"))
+    return out
+
+
+def _stamp(date: dt.date, minutes: int, zone) -> str:
+    local = dt.datetime.combine(date, dt.time()) + dt.timedelta(minutes=minutes)
+    if zone is None:
+        return local.strftime("%Y%m%dT%H%M%S")
+    return local.replace(tzinfo=zone).astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _session_view(conf: Conference, s: Session, track: TrackView, room: RoomView,
+                  speakers: dict[str, SpeakerView], day: DayView, run, zone) -> SessionView:
+    eff = s.language or conf.language or "en"
+    name, autonym = language_label(eff)
+    sps = [speakers[p] for p in s.speakers if p in speakers]
+    search = " ".join([s.id, s.title, track.name, s.format, name, autonym, room.name]
+                      + [p.name for p in sps] + [p.organization for p in sps])
+    start, end = run[0].start, run[-1].end
+    return SessionView(
+        id=s.id, anchor=anchor("session", s.id), title=s.title, abstract=s.abstract, format=s.format,
+        format_label=FORMAT_LABELS.get(s.format, humanize(s.format)), track=track, language=s.language,
+        effective_language=eff, language_name=name, language_autonym=autonym, language_dir=text_dir(eff),
+        interpretation="interpretation" in s.requires,
+        requires=[(f, FEATURE_LABELS.get(f, humanize(f))) for f in sorted(s.requires)],
+        speakers=sps, room=room, day=day, start=start, end=end, slot_count=len(run), search=fold(search),
+        utc_start=_stamp(day.date, start, zone), utc_end=_stamp(day.date, end, zone))
+
+
+def _layout_day(dv: DayView, runs: dict[int, list[Slot]], room_order: dict[str, int]) -> None:
+    """Spans, full-width plenary blocks, columns, time groups and the screen grid of one day."""
+    index = {sl: i for i, sl in enumerate(dv.slots)}
+    for sv in dv.sessions:
+        run = runs[id(sv)]
+        dv._spans[id(sv)] = (index[run[0]], index[run[-1]])
+    # plenary blocks: merge overlapping plenaries; a block is wide when nothing else touches it
+    plen = sorted((dv._spans[id(sv)] + (sv,) for sv in dv.sessions if sv.format == "plenary"),
+                  key=lambda x: x[0])
+    blocks: list[list] = []
+    for f, l, sv in plen:
+        if blocks and f <= blocks[-1][1]:
+            blocks[-1][1] = max(blocks[-1][1], l)
+            blocks[-1][2].append(sv)
+        else:
+            blocks.append([f, l, [sv]])
+    wide_ids: set[int] = set()
+    for f, l, members in blocks:
+        touching = [sv for sv in dv.sessions if dv._spans[id(sv)][0] <= l and f <= dv._spans[id(sv)][1]]
+        if all(sv.format == "plenary" and f <= dv._spans[id(sv)][0] and dv._spans[id(sv)][1] <= l
+               for sv in touching):
+            dv._wide.append((f, l, members))
+            wide_ids.update(id(sv) for sv in members)
+    used = {sv.room.id: sv.room for sv in dv.sessions if id(sv) not in wide_ids}
+    dv.rooms = sorted(used.values(), key=lambda r: room_order[r.id])
+    dv._wide_ids = wide_ids
+    # the listing: sessions grouped by start time
+    slot_end = {sl.start: sl.end for sl in dv.slots}
+    groups: dict[int, TimeGroup] = {}
+    for sv in dv.sessions:
+        g = groups.get(sv.start)
+        if g is None:
+            end = slot_end.get(sv.start, sv.end)
+            g = groups[sv.start] = TimeGroup(sv.start, end, f"{hhmm(sv.start)}–{hhmm(end)}",
+                                             anchor(f"time-{dv.iso}", hhmm(sv.start).replace(":", "")), [])
+        g.sessions.append(sv)
+    dv.groups = [groups[k] for k in sorted(groups)]
+    dv.grid = _build_grid(dv, dv.rooms, 0, len(dv.slots) - 1) if dv.slots else Grid(dv.rooms, [])
+
+
+def _build_grid(dv: DayView, cols: list[RoomView], r0: int, r1: int) -> Grid:
+    """Rows r0..r1 of the day's grid with the rooms ``cols`` as columns."""
+    col = {r.id: j for j, r in enumerate(cols)}
+    percol: dict[int, list[list]] = {j: [] for j in range(len(cols))}
+    wide_ids = dv._wide_ids
+    for sv in sorted(dv.sessions, key=lambda sv: (dv._spans[id(sv)], sv.id)):
+        j = col.get(sv.room.id)
+        if j is None or id(sv) in wide_ids:
+            continue
+        f, l = dv._spans[id(sv)]
+        cells = percol[j]
+        if cells and f <= cells[-1][1]:          # collides (forced schedule): share the cell
+            cells[-1][1] = max(cells[-1][1], l)
+            cells[-1][2].append(sv)
+        else:
+            cells.append([f, l, [sv]])
+    starts: dict[tuple[int, int], Cell] = {}
+    covered: set[tuple[int, int]] = set()
+    for j, cells in percol.items():
+        for f, l, svs in cells:
+            if l < r0 or f > r1:
+                continue
+            a, b = max(f, r0), min(l, r1)
+            starts[(a, j)] = Cell("session", svs, rowspan=b - a + 1, room=cols[j], continued=f < r0, row=a - r0, col=j)
+            covered.update((r, j) for r in range(a, b + 1))
+    wide_start: dict[int, Cell] = {}
+    wide_rows: set[int] = set()
+    for f, l, members in dv._wide:
+        if l < r0 or f > r1:
+            continue
+        a, b = max(f, r0), min(l, r1)
+        wide_start[a] = Cell("wide", members, rowspan=b - a + 1, colspan=max(1, len(cols)), continued=f < r0,
+                             row=a - r0)
+        wide_rows.update(range(a, b + 1))
+    rows = []
+    for r in range(r0, r1 + 1):
+        sl = dv.slots[r]
+        if r in wide_start:
+            cells = [wide_start[r]]
+        elif r in wide_rows:
+            cells = []
+        elif not cols:
+            cells = [Cell("empty", [], row=r - r0)]
+        else:
+            cells = [starts[(r, j)] if (r, j) in starts else Cell("empty", [], room=cols[j], row=r - r0, col=j)
+                     for j in range(len(cols)) if (r, j) in starts or (r, j) not in covered]
+        rows.append(Row(slot=sl, label=f"{hhmm(sl.start)}–{hhmm(sl.end)}", start_label=hhmm(sl.start),
+                        end_label=hhmm(sl.end), plenary=sl.is_plenary, cells=cells))
+    return Grid(rooms=cols, rows=rows)
