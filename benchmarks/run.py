@@ -1,0 +1,664 @@
+#!/usr/bin/env python3
+"""Program-quality benchmark (issue 8): niic-sched against a plain CP-SAT model and
+the PyCon UK conference-scheduler package, on the same instances in the same run.
+
+    make bench                                   # full run -> benchmarks/results.md + results.json
+    .venv/bin/python benchmarks/run.py --quick   # smoke test: sizes 60 and 120, 10 s only
+                                                 #   -> benchmarks/results-quick.md + .json
+    .venv/bin/python benchmarks/run.py --sizes 60,1000 --only niic,plain
+    .venv/bin/python benchmarks/run.py --only must1,must2
+    .venv/bin/python benchmarks/run.py --sizes 1000 --only niic --merge   # re-measure some rows only
+    .venv/bin/python benchmarks/run.py --render benchmarks/results.json   # rewrite results.md only
+
+Parts (``--only``, comma-separated; default all):
+  niic    niic-sched solve at each time limit (default 10 and 60 s), --seed 1
+  plain   the plain CP-SAT model (benchmarks/plain_model.py), one run recording the
+          best solution at each limit
+  cs      conference-scheduler through benchmarks/adapter_conference_scheduler.py,
+          CBC time limit 60 s (sizes whose LP would be too large are skipped, with why)
+  must1   seed 11, 60/12/3/5, niic-sched --time-limit 30: conflicts and lower bound
+  must2   unseen seeds (default 101, 102, 103) of 60/12/3/5: niic-sched and the plain
+          model at 30 s each, side by side, ratio
+
+Every schedule written is judged by ``niic-sched check DIR --schedule FILE`` (exit
+0 = valid, else the number of broken hard rules) and its attendee conflicts are
+recounted with niic_sched.quality.evaluate; no solver's own figure is trusted.
+Peak memory is /usr/bin/time -v's maximum resident set size of each process.
+Instances are written by ../shared/bench/make_conference.py into a temporary
+folder (``--keep DIR`` keeps them with every schedule). Results are rewritten
+after every run, so an interrupted run leaves what it measured.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from niic_sched.check import check_schedule  # noqa: E402
+from niic_sched.errors import InputError  # noqa: E402
+from niic_sched.io import load  # noqa: E402
+from niic_sched.io.atomic import write_text_atomic  # noqa: E402
+from niic_sched.io.schedule_file import read_schedule  # noqa: E402
+from niic_sched.quality import evaluate  # noqa: E402
+
+GEN = ROOT.parent / "shared" / "bench" / "make_conference.py"
+PY = Path(sys.executable)
+NIIC = PY.parent / "niic-sched"
+PLAIN = ROOT / "benchmarks" / "plain_model.py"
+ADAPTER = ROOT / "benchmarks" / "adapter_conference_scheduler.py"
+TIME = Path("/usr/bin/time")
+
+# (sessions, rooms, days, slots per day, attendees)
+LADDER = [(60, 12, 3, 5, 1200), (120, 16, 3, 6, 1200), (250, 24, 3, 8, 1200), (500, 30, 3, 10, 1200),
+          (1000, 40, 3, 11, 5000)]
+PARTS = ("niic", "plain", "cs", "must1", "must2")
+TARGET_CONFLICTS, TARGET_BOUND, TARGET_RATIO, TARGET_FIRST_1000 = 325, 290, 0.93, 15.0
+
+
+# -- running one process ---------------------------------------------------------------
+def run_measured(cmd: list[str], timeout: float, workdir: Path) -> dict:
+    """Run ``cmd`` under /usr/bin/time -v; returns exit code, stderr, wall time, peak RSS.
+    On timeout the whole process group is killed."""
+    tfile = workdir / f".time-{time.monotonic_ns()}"
+    full = [str(TIME), "-v", "-o", str(tfile)] + cmd if TIME.exists() else cmd
+    t0 = time.monotonic()
+    proc = subprocess.Popen(full, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    timed_out = False
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, err = proc.communicate()
+    wall = time.monotonic() - t0
+    rss = None
+    if tfile.exists():
+        m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", tfile.read_text(errors="replace"))
+        rss = round(int(m.group(1)) / 1024, 1) if m else None
+        tfile.unlink()
+    return {"cmd": " ".join(str(c) for c in cmd), "rc": None if timed_out else proc.returncode,
+            "timed_out": timed_out, "wall_seconds": round(wall, 2), "peak_rss_mib": rss,
+            "stdout": out, "stderr": err}
+
+
+def judge(folder: Path, schedule: Path, conf) -> dict:
+    """niic-sched's checker (exit code, and the number of broken rules) and an
+    independent recount of attendee conflicts."""
+    if not schedule.is_file():
+        return {"written": False}
+    proc = subprocess.run([str(NIIC), "check", str(folder), "--schedule", str(schedule), "--quiet"],
+                          capture_output=True, text=True)
+    out = {"written": True, "check_rc": proc.returncode, "valid": proc.returncode == 0}
+    try:
+        sched = read_schedule(schedule)
+    except InputError as exc:
+        out.update(readable=False, problem=exc.summary())
+        return out
+    out["readable"] = True
+    violations = check_schedule(conf, sched)
+    out["violations"] = len(violations)
+    out["violation_rules"] = sorted({v.rule for v in violations})
+    q = evaluate(conf, sched)
+    out["attendee_conflicts"] = q.figure("attendee_conflict").count
+    out["track_overlaps"] = q.figure("track_overlap").count
+    out["meta"] = sched.meta
+    out["placed"] = len(sched.assignments)
+    return out
+
+
+def conflict_bound(meta: dict, conf) -> tuple[float | None, str]:
+    """A lower bound on attendee conflicts from niic-sched's meta, and where it came from."""
+    goal = (meta.get("goals") or {}).get("attendee_conflict") or {}
+    for key, src in ((goal.get("lower_bound"), "meta.goals.attendee_conflict.lower_bound"),
+                     (meta.get("conflict_lower_bound"), "meta.conflict_lower_bound")):
+        if isinstance(key, (int, float)):
+            return float(key), src
+    lb = meta.get("lower_bound")
+    if isinstance(lb, (int, float)):
+        w = goal.get("weight") or conf.weight.get("attendee_conflict") or 1
+        return lb / w, f"meta.lower_bound / {w} (bound on the weighted timetable objective)"
+    return None, "none reported"
+
+
+# -- the parts ---------------------------------------------------------------------------
+class Bench:
+    def __init__(self, args, work: Path):
+        self.a, self.work = args, work
+        self.records: list[dict] = []
+        self.instances: dict[str, dict] = {}
+        self.started = dt.datetime.now().isoformat(timespec="seconds")
+        self.load_at_start = os.getloadavg()
+
+    def instance(self, n, rooms, days, slots, attendees, seed) -> tuple[str, Path]:
+        name = f"{n}/{rooms}/{days}/{slots} seed {seed}" + (f", {attendees} attendees" if attendees != 1200 else "")
+        folder = self.work / f"c{n}-{rooms}-{days}-{slots}-s{seed}-a{attendees}"
+        if not folder.exists():
+            subprocess.run([str(PY), str(GEN), str(folder), "--sessions", str(n), "--rooms", str(rooms),
+                            "--days", str(days), "--slots", str(slots), "--attendees", str(attendees),
+                            "--seed", str(seed)], check=True, capture_output=True)
+        if name not in self.instances:
+            conf = load(folder)
+            self.instances[name] = {"folder": folder.name, "sessions": len(conf.sessions), "rooms": len(conf.rooms),
+                                    "slots": len(conf.slots), "interest_rows": len(conf.interests),
+                                    "generator": f"make_conference.py --sessions {n} --rooms {rooms} --days {days} "
+                                                 f"--slots {slots} --attendees {attendees} --seed {seed}"}
+        return name, folder
+
+    def save(self) -> None:
+        doc = {"started": self.started, "finished": dt.datetime.now().isoformat(timespec="seconds"),
+               "machine": machine(self.load_at_start), "instances": self.instances, "runs": self.records}
+        write_text_atomic(self.a.json, json.dumps(doc, indent=2, default=str) + "\n")
+        write_text_atomic(self.a.out, render(doc, self.a))
+
+    def add(self, rec: dict) -> None:
+        rec.setdefault("measured_at", dt.datetime.now().isoformat(timespec="seconds"))
+        key = (rec["part"], rec["instance"], rec["solver"], rec["limit"])
+        self.records = [r for r in self.records if (r["part"], r["instance"], r["solver"], r["limit"]) != key]
+        self.records.append(rec)
+        j = rec.get("judged") or {}
+        print(f"  {rec['instance']:<34} {rec['solver']:<22} {rec['limit']:>4}s  conflicts "
+              f"{j.get('attendee_conflicts', '-')!s:>5}  valid {j.get('valid', '-')!s:<5} "
+              f"violations {j.get('violations', '-')!s:>3}  wall {rec.get('wall_seconds', '-')}s  "
+              f"rss {rec.get('peak_rss_mib', '-')} MiB  {rec.get('note', '')}", flush=True)
+        self.save()
+
+    def niic(self, name: str, folder: Path, limit: float, part: str) -> dict:
+        conf = load(folder)
+        out = folder / f"niic-{limit:g}s.yaml"
+        r = run_measured([str(NIIC), "solve", str(folder), "-o", str(out), "--time-limit", f"{limit:g}",
+                          "--seed", "1"], timeout=limit * 3 + 300, workdir=self.work)
+        first = re.search(r"\[\s*([\d.]+)s\] first timetable", r["stderr"])
+        rec = {"part": part, "instance": name, "solver": "niic-sched", "limit": limit,
+               "rc": r["rc"], "timed_out": r["timed_out"], "wall_seconds": r["wall_seconds"],
+               "peak_rss_mib": r["peak_rss_mib"], "first_valid_seconds": float(first.group(1)) if first else None,
+               "judged": judge(folder, out, conf)}
+        meta = rec["judged"].get("meta") or {}
+        bound, src = conflict_bound(meta, conf)
+        if isinstance(meta.get("first_valid_seconds"), (int, float)):   # the solver's own mark, when written
+            rec["first_valid_seconds"] = float(meta["first_valid_seconds"])
+        rec.update(status=meta.get("status"), solver_seconds=meta.get("seconds"), conflict_bound=bound,
+                   bound_source=src, timetable_objective=meta.get("timetable_objective"),
+                   timetable_bound=meta.get("lower_bound"), bound_method=meta.get("bound_method"))
+        if r["rc"] != 0:
+            rec["note"] = "exit %s: %s" % (r["rc"], tail(r["stderr"]))
+            rec["stderr_tail"] = r["stderr"].strip().splitlines()[-25:]
+        self.add(rec)
+        return rec
+
+    def plain(self, name: str, folder: Path, limits: list[float], part: str) -> list[dict]:
+        conf = load(folder)
+        files = {m: folder / f"plain-{m:g}s.yaml" for m in limits}
+        js = folder / "plain.json"
+        cmd = [str(PY), str(PLAIN), str(folder), "--json", str(js), "--seed", "1", "--workers", "2", "--quiet"]
+        for m, f in files.items():
+            cmd += ["--mark", f"{m:g}={f}"]
+        r = run_measured(cmd, timeout=max(limits) * 3 + 600, workdir=self.work)
+        fig = json.loads(js.read_text()) if js.is_file() else {}
+        out = []
+        for m in limits:
+            mark = (fig.get("marks") or {}).get(str(float(m)))
+            rec = {"part": part, "instance": name, "solver": "plain CP-SAT model", "limit": m, "rc": r["rc"],
+                   "timed_out": r["timed_out"], "wall_seconds": r["wall_seconds"], "peak_rss_mib": r["peak_rss_mib"],
+                   "first_valid_seconds": fig.get("first_solution_seconds"), "status": fig.get("status"),
+                   "build_seconds": fig.get("build_seconds"), "model_size": fig.get("size"),
+                   "conflict_bound": fig.get("bound"), "bound_source": "CP-SAT best bound of the plain model",
+                   "found_at": mark.get("found_at") if mark else None, "judged": judge(folder, files[m], conf)}
+            if mark is None:
+                rec["note"] = (f"no solution within {m:g} s" if r["rc"] in (0, 1)
+                               else f"exit {r['rc']}: {tail(r['stderr'])}")
+            self.add(rec)
+            out.append(rec)
+        return out
+
+    def cs(self, name: str, folder: Path, limit: float, part: str) -> dict:
+        conf = load(folder)
+        out, js = folder / "cs.yaml", folder / "cs.json"
+        rec = {"part": part, "instance": name, "solver": "conference-scheduler", "limit": limit}
+        try:
+            import conference_scheduler  # noqa: F401
+        except ImportError:
+            rec.update(skipped=True, note="skipped: conference-scheduler is not installed (pip install '.[bench]')")
+            self.add(rec)
+            return rec
+        r = run_measured([str(PY), str(ADAPTER), str(folder), "-o", str(out), "--time-limit", f"{limit:g}",
+                          "--json", str(js), "--max-constraints", str(self.a.cs_max_constraints)]
+                         + (["--no-tags"] if self.a.cs_no_tags else []),
+                         timeout=limit * 3 + self.a.cs_build_timeout, workdir=self.work)
+        fig = json.loads(js.read_text()) if js.is_file() else {}
+        rec.update(rc=r["rc"], timed_out=r["timed_out"], wall_seconds=r["wall_seconds"],
+                   peak_rss_mib=r["peak_rss_mib"], adapter=fig, judged=judge(folder, out, conf))
+        if r["rc"] == 3:
+            rec.update(skipped=True, note="skipped: " + fig.get("why", tail(r["stderr"])))
+        elif r["timed_out"]:
+            rec["note"] = f"killed after {r['wall_seconds']:g} s (PuLP model building + CBC did not finish)"
+        elif r["rc"] == 1:
+            rec["note"] = (f"no solution from CBC within its {limit:g} s limit "
+                           f"(LP of {fig.get('estimated_constraints', 0):,} constraints)")
+        elif r["rc"] != 0:
+            rec["note"] = f"exit {r['rc']}: {tail(r['stderr'])}"
+        self.add(rec)
+        return rec
+
+
+def tail(text: str, n: int = 200) -> str:
+    lines = [ln for ln in (text or "").strip().splitlines() if ln.strip()]
+    return (lines[-1] if lines else "")[:n]
+
+
+def machine(load) -> dict:
+    cpu = ""
+    try:
+        cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
+                    if ln.startswith("model name")), "")
+    except OSError:
+        pass
+    versions = {}
+    for pkg in ("ortools", "conference-scheduler", "pulp"):
+        try:
+            from importlib.metadata import version
+            versions[pkg] = version(pkg)
+        except Exception:
+            versions[pkg] = None
+    commit = None
+    try:
+        commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                                text=True).stdout.strip() or None
+    except OSError:
+        pass
+    return {"cores": os.cpu_count(), "cpu": cpu, "python": platform.python_version(),
+            "load_average_at_start": [round(x, 2) for x in load], "versions": versions, "git_commit": commit}
+
+
+# -- the report ---------------------------------------------------------------------------
+def fmt(v, nd: int = 1) -> str:
+    if v is None:
+        return "–"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, float):
+        return f"{v:.{nd}f}"
+    return str(v)
+
+
+def checker_cell(j: dict) -> str:
+    if not j or not j.get("written"):
+        return "no schedule"
+    if j.get("valid"):
+        return "valid"
+    if not j.get("readable", True):
+        return "unreadable"
+    return f"{j.get('violations')} broken ({', '.join(j.get('violation_rules', []))})"
+
+
+def gap(conflicts, bound) -> str:
+    if conflicts is None or bound is None:
+        return "–"
+    if conflicts == 0:
+        return "0.0 %"
+    return f"{max(0.0, (conflicts - bound) / conflicts) * 100:.1f} %"
+
+
+def conflicts_of(rec: dict | None):
+    return None if rec is None else (rec.get("judged") or {}).get("attendee_conflicts")
+
+
+def find(runs, part, instance, solver, limit):
+    return next((r for r in runs if r["part"] == part and r["instance"] == instance and r["solver"] == solver
+                 and r["limit"] == limit), None)
+
+
+SOLVER_ORDER = {"niic-sched": 0, "plain CP-SAT model": 1, "conference-scheduler": 2}
+
+
+def _order(r: dict):
+    head = r["instance"].split(" ")[0]
+    n = int(head.split("/")[0]) if head.split("/")[0].isdigit() else 0
+    return ({"ladder": 0, "must1": 1, "must2": 2}.get(r["part"], 9), n, r["instance"],
+            SOLVER_ORDER.get(r["solver"], 9), r["limit"])
+
+
+def render(doc: dict, a) -> str:
+    runs = sorted(doc["runs"], key=_order)
+    m = doc["machine"]
+    L: list[str] = []
+    L.append("# Program-quality benchmark (issue 8)")
+    L.append("")
+    who = "`benchmarks/run.py --quick`" if a.quick else "`benchmarks/run.py` (`make bench`)"
+    L.append(f"Written by {who}, started {doc['started']}, "
+             f"last run finished {doc['finished']}. Machine: {m['cores']} cores ({m['cpu']}), Python {m['python']}, "
+             f"OR-Tools {m['versions'].get('ortools')}, conference-scheduler {m['versions'].get('conference-scheduler')}"
+             f" with PuLP {m['versions'].get('pulp')}; git {m['git_commit']}; load average at start "
+             f"{', '.join(str(x) for x in m['load_average_at_start'])}.")
+    L.append("")
+    L.append("Every schedule below was judged by `niic-sched check DIR --schedule FILE` (\"valid\" = exit 0) and its "
+             "attendee conflicts recounted with `niic_sched.quality.evaluate` from the written file; no solver's own "
+             "figure is used. Times are wall-clock seconds; \"first valid\" is the solver's clock (after loading): for "
+             "niic-sched the first complete timetable (its room step then places it), for the plain model its first "
+             "CP-SAT solution (model building included). Peak memory is the process's maximum resident set size.")
+    L.append("")
+
+    ladder = [r for r in runs if r["part"] == "ladder"]
+    if ladder:
+        L.append("## Size ladder")
+        L.append("")
+        L.append("| instance | solver | limit (s) | first valid (s) | attendee conflicts | checker | lower bound on "
+                 "conflicts | gap | status | wall (s) | peak memory (MiB) | note |")
+        L.append("|---|---|--:|--:|--:|---|--:|--:|---|--:|--:|---|")
+        for r in ladder:
+            j = r.get("judged") or {}
+            c = j.get("attendee_conflicts")
+            b = r.get("conflict_bound") if j.get("written") else None
+            status = r.get("status") if j.get("written") else None
+            L.append(f"| {r['instance']} | {r['solver']} | {fmt(r['limit'], 0)} | {fmt(r.get('first_valid_seconds'))} "
+                     f"| {fmt(c)} | {checker_cell(j) if not r.get('skipped') else 'skipped'} | {fmt(b)} | {gap(c, b)} "
+                     f"| {fmt((status or '').lower() or None)} | {fmt(r.get('wall_seconds'))} | {fmt(r.get('peak_rss_mib'))} "
+                     f"| {r.get('note', '')} |")
+        L.append("")
+        L.append("niic-sched's lower bound is reported on its weighted timetable objective (attendee conflicts x "
+                 "weight + same-track overlaps + preferred times); the column divides it by the conflict weight "
+                 "unless a bound on conflicts alone is under `meta:` (the source is in results.json, "
+                 "`bound_source`). The plain model's bound is CP-SAT's best bound on its own objective (conflicts).")
+        L.append("")
+
+    L += must_show(runs, doc)
+    L += what_it_shows(runs, a)
+    L.append("## conference-scheduler: what it cannot express")
+    L.append("")
+    L.append("The adapter (`benchmarks/adapter_conference_scheduler.py`) maps each session to an `Event` (duration, "
+             "demand = expected attendance, tags = [track], unavailability) and each (slot, room) cell to a `Slot` "
+             "(venue = room, capacity, start, duration, session = day), runs its PuLP/CBC model "
+             "(`scheduler.solution`, CBC time limit as shown, no objective: a feasibility problem) and writes its "
+             "answer as a schedule.yaml. Its model cannot express:")
+    L.append("")
+    L.append("* **capacity** and **required features**: its LP never compares demand with capacity; both are "
+             "encoded as unavailability of the cells that are too small or lack a feature (so they hold);")
+    L.append("* **multi-slot sessions**: an event fills one slot; a 165-minute training gets one 75-minute cell, "
+             "and the next slot of its room, its speakers and its attendees are not blocked (\"one session per "
+             "room\" and \"speaker double-booked\" breaks);")
+    L.append("* **`after`** (order between sessions): ignored (\"after\" breaks);")
+    L.append("* **partial overlaps**: slots are concurrent for it only when one contains the other;")
+    L.append("* **attendee interests**: it has no conflict objective; tracks as tags become a hard \"never "
+             "concurrent\" rule instead, and speakers' other sessions, `not_with` and plenaries are each other's "
+             "unavailability;")
+    L.append("* **size**: one LP row per concurrent slot pair and pair of events that may not be concurrent. Sizes "
+             "whose LP would exceed `--cs-max-constraints` are skipped, with the count.")
+    L.append("")
+    L.append("## Caveats")
+    L.append("")
+    L.append(f"* {m['cores']} cores, shared: other engineers' jobs ran on the same machine during this run (load "
+             "average at start above), so every figure is wall-clock under contention and provisional; CP-SAT "
+             "results also vary from run to run with time limits on the wall clock. The lead re-runs `make bench` "
+             "for the figures that count.")
+    L.append("* Each solver runs alone, one after another, with 2 workers (CP-SAT) or 2 threads (CBC).")
+    L.append("* niic-sched optimizes its weighted objective (conflicts, same-track overlaps, preferred times, room "
+             "goals); the plain model and conference-scheduler do not see those extra goals, so the comparison on "
+             "conflicts slightly favours the plain model.")
+    L.append("* The plain model records the best solution at each time limit within one run up to the largest "
+             "limit (its 10-s figure is the best of that run at 10 s, not a separate run); its wall time and "
+             "memory are those of the whole run.")
+    L.append("")
+    return "\n".join(L) + "\n"
+
+
+def must_show(runs, doc) -> list[str]:
+    L: list[str] = []
+    m1 = [r for r in runs if r["part"] == "must1"]
+    m2 = [r for r in runs if r["part"] == "must2"]
+    ladder = [r for r in runs if r["part"] == "ladder"]
+    big = [r for r in ladder if r["instance"].startswith("1000/")]
+    if not (m1 or m2 or big):
+        return L
+    L.append("## Must show (issue 8)")
+    L.append("")
+    if m1:
+        r = m1[0]
+        c, b = conflicts_of(r), r.get("conflict_bound")
+        ok_c = c is not None and c <= TARGET_CONFLICTS and (r.get("judged") or {}).get("valid")
+        ok_b = b is not None and b >= TARGET_BOUND
+        L.append(f"**1. Seed 11, 60/12/3/5, `--time-limit 30`:** {fmt(c)} attendee conflicts "
+                 f"(target <= {TARGET_CONFLICTS}: {'met' if ok_c else 'not met'}), lower bound {fmt(b)} "
+                 f"(target >= {TARGET_BOUND}: {'met' if ok_b else 'not met'}; {r.get('bound_source')}), "
+                 f"checker: {checker_cell(r.get('judged') or {})}, status {fmt(r.get('status'))}, "
+                 f"wall {fmt(r.get('wall_seconds'))} s.")
+        L.append("")
+    if m2:
+        L.append("**2. Unseen seeds of 60/12/3/5, 30 s each, side by side:**")
+        L.append("")
+        L.append("| instance | niic-sched conflicts | checker | plain model conflicts | checker | ratio |")
+        L.append("|---|--:|---|--:|---|--:|")
+        tn = tp = 0
+        complete = True
+        for inst in dict.fromkeys(r["instance"] for r in m2):
+            rn = find(m2, "must2", inst, "niic-sched", 30.0)
+            rp = find(m2, "must2", inst, "plain CP-SAT model", 30.0)
+            cn, cp = conflicts_of(rn), conflicts_of(rp)
+            ratio = f"{cn / cp:.3f}" if cn is not None and cp else "–"
+            if cn is None or cp is None:
+                complete = False
+            else:
+                tn, tp = tn + cn, tp + cp
+            L.append(f"| {inst} | {fmt(cn)} | {checker_cell((rn or {}).get('judged') or {})} | {fmt(cp)} | "
+                     f"{checker_cell((rp or {}).get('judged') or {})} | {ratio} |")
+        if tp:
+            L.append(f"| **total** | {tn} | | {tp} | | **{tn / tp:.3f}** |")
+        L.append("")
+        if tp and complete:
+            L.append(f"Ratio of the totals {tn / tp:.3f} (target <= {TARGET_RATIO}: "
+                     f"{'met' if tn / tp <= TARGET_RATIO else 'not met'}).")
+            L.append("")
+    if big:
+        rn = next((r for r in big if r["solver"] == "niic-sched" and r["limit"] == 60), None)
+        rp = next((r for r in big if r["solver"] == "plain CP-SAT model" and r["limit"] == 60), None)
+        if rn and not (rn.get("judged") or {}).get("valid"):
+            L.append(f"**3. 1000/40/3/11, 5,000 attendees:** not met: niic-sched with `--time-limit 60` wrote no "
+                     f"valid schedule (checker: {checker_cell(rn.get('judged') or {})}; {rn.get('note', '')}).")
+            L.append("")
+        elif rn:
+            first = rn.get("first_valid_seconds")
+            cn, cp = conflicts_of(rn), conflicts_of(rp)
+            ok1 = first is not None and first < TARGET_FIRST_1000
+            ok2 = cn is not None and (cp is None or cn < cp)
+            L.append(f"**3. 1000/40/3/11, 5,000 attendees:** first valid timetable at {fmt(first)} s "
+                     f"(target < {TARGET_FIRST_1000:g} s: {'met' if ok1 else 'not met'}); conflicts at 60 s "
+                     f"{fmt(cn)} vs the plain model's {fmt(cp) if cp is not None else 'none (no solution)'} "
+                     f"({'met' if ok2 else 'not met'}).")
+            L.append("")
+    return L
+
+
+def what_it_shows(runs, a) -> list[str]:
+    ladder = [r for r in runs if r["part"] == "ladder"]
+    if not ladder:
+        return []
+    lines = []
+    for inst in dict.fromkeys(r["instance"] for r in ladder):
+        for lim in sorted({r["limit"] for r in ladder if r["solver"] != "conference-scheduler"}):
+            rn = find(ladder, "ladder", inst, "niic-sched", lim)
+            rp = find(ladder, "ladder", inst, "plain CP-SAT model", lim)
+            cn, cp = conflicts_of(rn), conflicts_of(rp)
+            if cn is None and cp is None:
+                continue
+            if cn is not None and cp:
+                lines.append(f"{inst} at {lim:g} s: niic-sched {cn} vs plain {cp} ({cn / cp:.2f}x)")
+            elif cn is not None:
+                lines.append(f"{inst} at {lim:g} s: niic-sched {cn}, plain model no solution")
+            else:
+                lines.append(f"{inst} at {lim:g} s: niic-sched no schedule, plain {cp}")
+    cs = [r for r in ladder if r["solver"] == "conference-scheduler"]
+    cs_txt = []
+    for r in cs:
+        j = r.get("judged") or {}
+        if r.get("skipped"):
+            cs_txt.append(f"{r['instance']}: skipped")
+        elif j.get("written"):
+            cs_txt.append(f"{r['instance']}: {j.get('attendee_conflicts')} conflicts, {checker_cell(j)}")
+        else:
+            cs_txt.append(f"{r['instance']}: {r.get('note', 'no schedule')}")
+    both = wins = 0
+    niic_only, plain_only, niic_failed = [], [], []
+    for r in ladder:
+        if r["solver"] != "niic-sched":
+            continue
+        rp = find(ladder, "ladder", r["instance"], "plain CP-SAT model", r["limit"])
+        cn, cp = conflicts_of(r), conflicts_of(rp)
+        vn = (r.get("judged") or {}).get("valid")
+        vp = ((rp or {}).get("judged") or {}).get("valid")
+        label = f"{r['instance'].split(' ')[0]} at {r['limit']:g} s"
+        if not vn:
+            niic_failed.append(label)
+        if rp is None:
+            continue
+        if vn and vp:
+            both += 1
+            wins += cn < cp
+        elif vn:
+            niic_only.append(label)
+        elif vp:
+            plain_only.append(label)
+    L = ["## What this shows", ""]
+    summary = []
+    if both:
+        summary.append(f"Where both produced a valid program, niic-sched had fewer attendee conflicts than the plain "
+                       f"CP-SAT model in {wins} of {both} cases")
+    if niic_only:
+        summary.append("only niic-sched produced a program for " + ", ".join(niic_only))
+    if plain_only:
+        summary.append("only the plain model produced a program for " + ", ".join(plain_only))
+    if niic_failed:
+        summary.append("niic-sched wrote no valid program for " + ", ".join(niic_failed) + " (see the notes)")
+    if summary:
+        L.append("; ".join(summary) + ".")
+    L.append("Attendee conflicts (recounted), niic-sched against the plain CP-SAT model on the same instance and "
+             "time limit: " + "; ".join(lines) + ".")
+    if cs_txt:
+        L.append("conference-scheduler, which cannot see interests nor express multi-slot sessions or `after`: "
+                 + "; ".join(cs_txt) + ".")
+    L.append("Ratios below 1 mean fewer conflicts for niic-sched. These are single runs on a shared 2-core machine; "
+             "differences of a few percent are within run-to-run noise.")
+    L.append("")
+    return L
+
+
+# -- main ----------------------------------------------------------------------------------
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="smoke test: sizes 60 and 120, 10 s only, no must-show "
+                    "parts, conference-scheduler only where its LP is small; writes results-quick.md/.json")
+    ap.add_argument("--sizes", help="comma-separated session counts of the ladder to run (default all: "
+                    + ",".join(str(s[0]) for s in LADDER) + ")")
+    ap.add_argument("--only", help="comma-separated parts: " + ",".join(PARTS))
+    ap.add_argument("--limits", help="time limits of the ladder for niic-sched and the plain model (default 10,60)")
+    ap.add_argument("--cs-limit", type=float, help="CBC time limit for conference-scheduler (default 60)")
+    ap.add_argument("--cs-max-constraints", type=int, default=None,
+                    help="skip conference-scheduler when its LP would be larger (default 3,500,000; --quick 1,000,000)")
+    ap.add_argument("--cs-build-timeout", type=float, default=600, help="seconds allowed for PuLP model building "
+                    "on top of 3x the CBC limit before the adapter is killed")
+    ap.add_argument("--cs-no-tags", action="store_true", help="conference-scheduler without tracks as tags")
+    ap.add_argument("--seeds", default="101,102,103", help="unseen seeds for must-show 2")
+    ap.add_argument("--keep", type=Path, help="keep the instances and every schedule in this folder")
+    ap.add_argument("--out", type=Path, help="Markdown report (default benchmarks/results.md, "
+                    "--quick: benchmarks/results-quick.md)")
+    ap.add_argument("--json", type=Path, help="JSON twin (default next to --out, .json)")
+    ap.add_argument("--merge", action="store_true", help="update the existing --json/--out: keep the rows of an "
+                    "earlier run and replace those measured now (e.g. --sizes 1000 --only niic --merge)")
+    ap.add_argument("--render", type=Path, metavar="JSON",
+                    help="run nothing: rewrite --out (default benchmarks/results.md) from this results.json")
+    a = ap.parse_args(argv)
+    if a.render:
+        if not a.render.is_file():
+            print(f"benchmark: {a.render} is missing; give the results.json of an earlier run", file=sys.stderr)
+            return 2
+        a.out = a.out or ROOT / "benchmarks" / "results.md"
+        write_text_atomic(a.out, render(json.loads(a.render.read_text()), a))
+        print(f"benchmark: wrote {a.out} from {a.render}")
+        return 0
+
+    stem = "results-quick" if a.quick else "results"
+    a.out = a.out or ROOT / "benchmarks" / f"{stem}.md"
+    a.json = a.json or a.out.with_suffix(".json")
+    parts = set(PARTS) if not a.only else {p.strip() for p in a.only.split(",") if p.strip()}
+    unknown = parts - set(PARTS)
+    if unknown:
+        ap.error(f"unknown part(s) {', '.join(sorted(unknown))}; choose from {', '.join(PARTS)}")
+    if a.quick and not a.only:
+        parts = {"niic", "plain", "cs"}
+    try:
+        limits = [float(x) for x in (a.limits or ("10" if a.quick else "10,60")).split(",")]
+        seeds = [int(x) for x in a.seeds.split(",")]
+        wanted = [int(x) for x in a.sizes.split(",")] if a.sizes else None
+    except ValueError:
+        ap.error("--limits, --seeds and --sizes take comma-separated numbers, e.g. --sizes 60,120")
+    ladder = LADDER[:2] if a.quick else LADDER
+    if wanted:
+        ladder = [s for s in LADDER if s[0] in wanted]
+        if not ladder:
+            ap.error(f"--sizes: none of {wanted} is on the ladder ({', '.join(str(s[0]) for s in LADDER)})")
+    a.cs_limit = a.cs_limit or (10.0 if a.quick else 60.0)
+    if a.cs_max_constraints is None:
+        a.cs_max_constraints = 1_000_000 if a.quick else 3_500_000
+    if not GEN.is_file():
+        print(f"benchmark: the generator {GEN} is missing", file=sys.stderr)
+        return 2
+
+    tmp = None
+    if a.keep:
+        work = a.keep
+        work.mkdir(parents=True, exist_ok=True)
+    else:
+        tmp = tempfile.mkdtemp(prefix="niic-bench-")
+        work = Path(tmp)
+    bench = Bench(a, work)
+    if a.merge and a.json.is_file():      # keep the other rows of an earlier run, replace the ones re-measured
+        old = json.loads(a.json.read_text())
+        bench.records, bench.instances = old.get("runs", []), old.get("instances", {})
+        bench.started = old.get("started", bench.started)
+    print(f"benchmark: parts {', '.join(p for p in PARTS if p in parts)}; work folder {work}; "
+          f"report {a.out}", flush=True)
+    try:
+        if parts & {"niic", "plain", "cs"}:
+            for n, rooms, days, slots, att in ladder:
+                name, folder = bench.instance(n, rooms, days, slots, att, 11)
+                if "niic" in parts:
+                    for lim in limits:
+                        bench.niic(name, folder, lim, "ladder")
+                if "plain" in parts:
+                    bench.plain(name, folder, limits, "ladder")
+                if "cs" in parts:
+                    bench.cs(name, folder, a.cs_limit, "ladder")
+        if "must1" in parts:
+            name, folder = bench.instance(60, 12, 3, 5, 1200, 11)
+            bench.niic(name, folder, 30.0, "must1")
+        if "must2" in parts:
+            for seed in seeds:
+                name, folder = bench.instance(60, 12, 3, 5, 1200, seed)
+                bench.niic(name, folder, 30.0, "must2")
+                bench.plain(name, folder, [30.0], "must2")
+        bench.save()
+    except KeyboardInterrupt:
+        print("benchmark: interrupted; the report holds what was measured", file=sys.stderr)
+        bench.save()
+        return 130
+    finally:
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+    print(f"benchmark: wrote {a.out} and {a.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
