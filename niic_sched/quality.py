@@ -177,6 +177,8 @@ def report_lines(result) -> dict:
     if bound is not None:
         gap = (value - bound) / value if value else 0.0
         out["lower bound on it"] = f"{bound:g} ({f.get('bound_method')}), gap {gap:.1%}"
+    if f.get("conflict_lower_bound") is not None:
+        out["attendee conflicts: proven lower bound"] = f"{f['conflict_lower_bound']:g}"
     out["status"] = f.get("status", result.status)
     out["seconds"] = f.get("seconds")
     return out
@@ -191,6 +193,8 @@ def solve_meta(q: Quality, result, *, deterministic: bool, seed: int, workers: i
     if f.get("lower_bound") is not None:
         meta["lower_bound"] = f["lower_bound"]
         meta["bound_method"] = f.get("bound_method")
+    if f.get("conflict_lower_bound") is not None and "attendee_conflict" in meta["goals"]:
+        meta["goals"]["attendee_conflict"]["lower_bound"] = f["conflict_lower_bound"]
     meta["status"] = f.get("status", result.status)
     meta["seed"] = seed
     if deterministic:

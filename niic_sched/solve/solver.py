@@ -16,6 +16,7 @@
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from dataclasses import dataclass, field
@@ -186,10 +187,12 @@ def solve(conf: Conference, opts: SolveOptions | None = None) -> Result:
     if search.start_bound is not None:
         bound, bound_method = int(search.start_bound + 0.999999), "CP-SAT"
 
+    conflict_bound: list = [None]
+
     def find_bound():
         if bound is not None and state.value <= bound:
             return bound, bound_method
-        cg, cg_method = _lower_bound(space, obj, state, opts, t0, time_budget, say)
+        cg, cg_method, conflict_bound[0] = _lower_bound(space, conf, obj, state, opts, t0, time_budget, say)
         if cg is not None and (bound is None or cg > bound):
             return cg, cg_method
         return bound, bound_method
@@ -254,6 +257,7 @@ def solve(conf: Conference, opts: SolveOptions | None = None) -> Result:
     figures = {"sessions": len(space.sessions),
                "timetable_objective": value,
                "lower_bound": bound, "bound_method": bound_method,
+               "conflict_lower_bound": conflict_bound[0],
                "status": "optimal" if optimal else "feasible",
                "lns_moves": state.moves, "improving_moves": state.improving_moves,
                "first_valid_seconds": round(first_valid, 2),
@@ -267,19 +271,41 @@ def solve(conf: Conference, opts: SolveOptions | None = None) -> Result:
     return Result(to_schedule(space, placement), figures["status"], figures)
 
 
-def _lower_bound(space: Space, obj: TimeObjective, state: SearchState, opts: SolveOptions, t0: float,
-                 time_budget: float, say):
+CG_MAX_SESSIONS = 400      # above this the column-generation bound is too slow to pay for itself
+
+
+def _lower_bound(space: Space, conf: Conference, obj: TimeObjective, state: SearchState, opts: SolveOptions,
+                 t0: float, time_budget: float, say):
+    """(bound on the timetable objective, method, bound on attendee conflicts or None).
+
+    With interests, the bound is computed on attendee conflicts alone: every other
+    timetable goal costs at least 0, so weight x that bound also bounds the objective."""
     if not opts.bound or not obj.pair:
-        return (0 if not obj.pair and not obj.unary else None), "none"
-    try:
-        from .bound import lower_bound
-    except ImportError:          # pragma: no cover - bound.py is optional while it is being built
-        return None, "none"
+        return (0 if not obj.pair and not obj.unary else None), "none", None
+    n = len(space.sessions)
+    if n > CG_MAX_SESSIONS:
+        return None, f"none (skipped above {CG_MAX_SESSIONS} sessions)", None
+    from .bound import lower_bound
     left = time_budget - (time.monotonic() - t0)
-    seconds = max(1.0, left * 0.4) if not opts.deterministic else max(1.0, opts.time_limit)
-    bound, method = lower_bound(space, obj, state.times, time_limit=seconds, stop_at=state.value)
+    share = 0.4 if n <= 150 else 0.15
+    seconds = max(1.0, left * share) if not opts.deterministic else max(1.0, opts.time_limit)
+    w = conf.weight["attendee_conflict"]
+    interest = conf.shared_interest()
+    if interest and w > 0:
+        only = dataclasses.replace(conf, weights=(("attendee_conflict", 1), ("popular_overlap", 0),
+                                                  ("preferred", 0), ("track_overlap", 0)))
+        att = time_objective(space, only)
+        conflicts = evaluate_times(space, att, state.times)
+        b, method = lower_bound(space, att, state.times, time_limit=seconds, stop_at=conflicts)
+        bound, conflict_bound = w * b, b
+    else:
+        bound, method = lower_bound(space, obj, state.times, time_limit=seconds, stop_at=state.value)
+        conflict_bound = None
+    if opts.deterministic and not ("LP optimum" in method or "incumbent" in method):
+        # cut short by the clock: its value would differ from run to run
+        return None, "none (not converged; left out of a deterministic run)", None
     say(f"[{time.monotonic() - t0:6.1f}s] lower bound {bound:g} ({method}); timetable objective {state.value}")
-    return bound, method
+    return bound, method, conflict_bound
 
 
 def _room_moves(space: Space, obj: TimeObjective, placement, baseline_rooms: dict[int, int], day: int) -> int:
