@@ -210,7 +210,7 @@ class TimeSearch:
         return free, None
 
     def improve(self, state: SearchState, stop: Callable[[], bool], bound: float | None = None,
-                step_seconds: float = 1.0) -> SearchState:
+                step_seconds: float = 1.0, on_best: Callable[[dict, int], None] | None = None) -> SearchState:
         """Move until ``stop()`` or the bound is met. Neighbourhood kinds are picked by
         how much they gained per second so far (an epsilon-greedy bandit); the
         size of the random ones grows while their models solve fast."""
@@ -258,5 +258,8 @@ class TimeSearch:
                     if bound is not None:
                         msg += f", bound {bound:g}"
                     self.say(msg)
+                improved = value < state.value
                 state.times, state.value = new, value
+                if improved and on_best:
+                    on_best(new, value)
         return state

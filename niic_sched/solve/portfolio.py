@@ -37,7 +37,8 @@ class Outcome:
 
 def run_search(space: Space, obj: TimeObjective, times: dict[int, int], *, seed: int, seconds: float,
                deterministic: bool, moved_cap: int | None, bound: Callable[[], float | None],
-               say: Callable[[str], None] | None, t0: float, step: float, label: str = "") -> Outcome:
+               say: Callable[[str], None] | None, t0: float, step: float, label: str = "",
+               on_best: Callable[[dict, int], None] | None = None) -> Outcome:
     began = time.monotonic()
     search = TimeSearch(space, obj, seed=seed, workers=1, deterministic=deterministic, t0=t0,
                         say=(lambda m: say(m.replace("timetable search", f"timetable search{label}"))) if say else None)
@@ -63,7 +64,8 @@ def run_search(space: Space, obj: TimeObjective, times: dict[int, int], *, seed:
         try:
             times, value = tabu_search(space, obj, times, stop_tabu, seed=seed, t0=t0, bound=bound(),
                                        say=(lambda m: say(m.replace("tabu search", f"tabu search{label}")))
-                                       if say else None, on_best=lambda t, v: found.append((t, v)))
+                                       if say else None, on_best=lambda t, v: (found.append((t, v)),
+                                                                                on_best and on_best(t, v)))
         except KeyboardInterrupt:
             interrupted = True
             if found:
@@ -93,7 +95,7 @@ def run_search(space: Space, obj: TimeObjective, times: dict[int, int], *, seed:
         return stop() or (b is not None and state.value <= b)
 
     try:
-        search.improve(state, stop_or_bound, b, step_seconds=step)
+        search.improve(state, stop_or_bound, b, step_seconds=step, on_best=on_best)
     except KeyboardInterrupt:
         interrupted = True
     out = Outcome(state.times, state.value, state.moves, state.improving_moves, history + state.history, seed)
@@ -101,13 +103,21 @@ def run_search(space: Space, obj: TimeObjective, times: dict[int, int], *, seed:
     return out
 
 
-def _child(conn, space, obj, times, kw, shared_bound):
+def _child(conn, space, obj, times, kw, shared_bound, shared_best, shared_value):
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is the parent's to handle
+    n = len(space.sessions)
+
     def bound():
         v = shared_bound.value
         return None if v < 0 else v
+
+    def publish(best: dict, value: int) -> None:   # the parent may start from it after its bound
+        with shared_value.get_lock():
+            for i in range(n):
+                shared_best[i] = best[i]
+            shared_value.value = value
     try:
-        out = run_search(space, obj, times, bound=bound, **kw)
+        out = run_search(space, obj, times, bound=bound, on_best=None if kw["deterministic"] else publish, **kw)
         conn.send(out)
     except BaseException as exc:   # pragma: no cover - reported to the parent
         conn.send(exc)
@@ -136,11 +146,15 @@ def improve(space: Space, obj: TimeObjective, times: dict[int, int], *, seed: in
         return out, found
     ctx = mp.get_context("fork")
     shared = ctx.Value("d", -1.0, lock=False)
+    n = len(space.sessions)
+    shared_best = ctx.Array("i", [times[i] for i in range(n)], lock=False)
+    shared_value = ctx.Value("q", evaluate_times(space, obj, times))
     parent_conn, child_conn = ctx.Pipe(duplex=False)
     kw = dict(seed=seed + 7919, seconds=seconds, deterministic=deterministic, moved_cap=moved_cap,
               say=say, t0=t0, step=step, label=" (2)")
     began = time.monotonic()
-    proc = ctx.Process(target=_child, args=(child_conn, space, obj, times, kw, shared), daemon=True)
+    proc = ctx.Process(target=_child, args=(child_conn, space, obj, times, kw, shared, shared_best, shared_value),
+                       daemon=True)
     proc.start()
     child_conn.close()
     other = None
@@ -156,7 +170,12 @@ def improve(space: Space, obj: TimeObjective, times: dict[int, int], *, seed: in
             mine = Outcome(dict(times), evaluate_times(space, obj, times), interrupted=True)
         if mine is None:
             left = seconds - (time.monotonic() - began)
-            mine = run_search(space, obj, times, seed=seed, seconds=left if not deterministic else seconds,
+            start = times
+            if not deterministic:   # while this process proved the bound, the other one searched: go on from there
+                with shared_value.get_lock():
+                    if shared_value.value < evaluate_times(space, obj, times):
+                        start = {i: shared_best[i] for i in range(n)}
+            mine = run_search(space, obj, start, seed=seed, seconds=left if not deterministic else seconds,
                               deterministic=deterministic, moved_cap=moved_cap, bound=lambda: bound_value[0],
                               say=say, t0=t0, step=step)
         if not mine.interrupted:

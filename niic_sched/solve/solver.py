@@ -150,7 +150,7 @@ def solve(conf: Conference, opts: SolveOptions | None = None) -> Result:
         f"{len(space.rooms)} rooms, {len(obj.pair)} weighted pairs")
     # the rest is for the room step: about 2 ms a session and 0.3 s a day to build and solve
     rooms_need = 0.002 * len(space.sessions) + 0.3 * len(conf.days)
-    time_budget = opts.time_limit - min(0.5 * opts.time_limit, max(0.1 * opts.time_limit, rooms_need))
+    time_budget = opts.time_limit - min(0.5 * opts.time_limit, max(0.05 * opts.time_limit, rooms_need))
 
     # 1a. against a baseline: fewest published sessions retimed, then hold that number
     hint = None

@@ -169,6 +169,7 @@ def tabu_search(space: Space, obj: TimeObjective, times: dict[int, int], stop: C
     tabu: dict[tuple[int, int], int] = {}
     it = 0
     since_best = 0
+    last_said = 0.0
     while not stop():
         if bound is not None and best_value <= bound:
             break
@@ -230,8 +231,9 @@ def tabu_search(space: Space, obj: TimeObjective, times: dict[int, int], stop: C
             since_best = 0
             if on_best:
                 on_best(best_times, best_value)
-            if say and t0 is not None:
-                say(f"[{time.monotonic() - t0:6.1f}s] timetable tabu search: objective {best_value}")
+            if say and t0 is not None and time.monotonic() - last_said >= 0.5:   # progress, not a flood
+                last_said = time.monotonic()
+                say(f"[{last_said - t0:6.1f}s] timetable tabu search: objective {best_value}")
         if since_best > 400:      # stuck: shake a few sessions at random, from the best
             tt = Timetable(space, obj, best_times)
             for i in rng.sample(movable, min(len(movable), 4)):
