@@ -64,8 +64,9 @@ def cli():
         niic-sched add late/*.yaml             # late proposals; the published program stays
         niic-sched diff program/versions/schedule-1.yaml program/schedule.yaml
 
-    Exit codes: 0 done, 2 bad input (nothing written), 3 no program exists,
-    4 none found within the time limit, 130 interrupted.
+    Exit codes: 0 done, 1 a checked schedule breaks a hard rule, 2 bad input
+    (nothing written), 3 no program exists, 4 none found within the time
+    limit, 130 interrupted.
     """
 
 
@@ -117,7 +118,7 @@ def check(folder, schedule_path, quiet):
               help="Seconds the solver may use.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the solver.")
 @click.option("--workers", type=click.IntRange(min=0), default=0,
-              help="Solver threads [default: all cores].")
+              help="CPU cores to use: solver threads and parallel searches [default: all cores].")
 @click.option("--deterministic", is_flag=True,
               help="Stop on a work limit instead of the clock: same inputs, seed and workers give the same file.")
 @click.option("--baseline", "baseline_path", type=click.Path(path_type=Path), default=None,
@@ -216,7 +217,7 @@ def _solve_or_exit(conf, opts: SolveOptions, nothing: str):
               help="Seconds the solver may use.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the solver.")
 @click.option("--workers", type=click.IntRange(min=0), default=0,
-              help="Solver threads [default: all cores].")
+              help="CPU cores to use: solver threads and parallel searches [default: all cores].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr (the list of moves is still printed).")
 def add(files, folder, time_limit, seed, workers, quiet):
     """Add late proposals to a published program, moving as little as possible.
