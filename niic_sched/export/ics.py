@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from .. import __version__
 from .common import Program, session_uuid
@@ -43,8 +44,9 @@ def ics_bytes(program: Program, now: dt.datetime | None = None) -> bytes:
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", conf.name)
     cal.add("x-wr-timezone", conf.time_zone or "UTC")
-    if conf.url:
-        cal.add("url", conf.url)
+    url = conf.url if re.match(r"^https?://", conf.url or "", re.I) else ""   # never javascript: or data:
+    if url:
+        cal.add("url", url)
     for p in program.placed:
         s = p.session
         ev = icalendar.Event()
@@ -59,8 +61,8 @@ def ics_bytes(program: Program, now: dt.datetime | None = None) -> bytes:
             ev.add("description", text)
         if s.track:
             ev.add("categories", [s.track])
-        if conf.url:
-            ev.add("url", f"{conf.url.rstrip('/')}#{s.id}")
+        if url:
+            ev.add("url", f"{url.rstrip('/')}#{s.id}")
         cal.add_component(ev)
     if program.placed:
         years = sorted({p.begins.year for p in program.placed} | {p.ends.year for p in program.placed})

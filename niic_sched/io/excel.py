@@ -36,6 +36,7 @@ MAX_WORKBOOK_BYTES = 50 * 1024 * 1024
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024   # an .xlsx is a zip: what its parts may unpack to (a 5,000-session
                                          # workbook unpacks to about 4 MB; a zip bomb to gigabytes)
 MAX_ROWS = 100_000
+MAX_MERGED_CELLS = 1_000_000   # merged ranges of one sheet, counted in cells (openpyxl creates each one)
 
 SESSION_COLUMNS = ("id", "title", "format", "track", "duration", "expected_attendance", "speakers", "requires",
                    "after", "not_with", "pin_day", "pin_start", "pin_room", "language")
@@ -220,13 +221,13 @@ def read_sheet(wb, name: str, problems: list[Problem], warnings: list[str]) -> l
         return None
     title = ws.title
     last_row = ws.max_row
-    rows = ws.iter_rows(max_row=min(last_row, MAX_ROWS))
+    rows = _stored_rows(ws, last=MAX_ROWS)
     header_cells = None
     header_row = 0
-    for cells in rows:
+    for number, cells in rows:
         if any(not _blank(c.value) for c in cells):
             header_cells = cells
-            header_row = cells[0].row
+            header_row = number
             break
     if header_cells is None:
         problems.append(Problem(f"{title}!A1", f"sheet '{title}' is empty: it needs a header row",
@@ -259,10 +260,7 @@ def read_sheet(wb, name: str, problems: list[Problem], warnings: list[str]) -> l
                                 f"(headers: {', '.join(columns)})"))
         return None
     out: list[Row] = []
-    for cells in rows:
-        if not cells:
-            continue
-        number = cells[0].row
+    for number, cells in rows:
         values, where = {}, {}
         for key, i in index.items():
             v = cells[i].value if i < len(cells) else None
@@ -274,12 +272,51 @@ def read_sheet(wb, name: str, problems: list[Problem], warnings: list[str]) -> l
         if values:
             out.append(Row(title, number, values, where))
     if last_row > MAX_ROWS:
-        for n, values in enumerate(ws.iter_rows(min_row=MAX_ROWS + 1, values_only=True), start=MAX_ROWS + 1):
-            if any(not _blank(v) for v in values):
+        for n, cells in _stored_rows(ws, first=MAX_ROWS + 1):
+            if any(not _blank(c.value) for c in cells):
                 problems.append(Problem(f"{title}!A{n}", f"sheet '{title}' has data beyond row {MAX_ROWS}",
                                         f"keep the data within the first {MAX_ROWS} rows"))
                 break
     return out
+
+
+class _StoredRow:
+    """One row of a sheet as stored: its cells by 0-based column; the columns in
+    between read as blank cells and are never created."""
+
+    class _Blank:
+        value = None
+
+    def __init__(self, by_column: dict):
+        self.by_column = by_column
+        self.width = max(by_column) + 1
+
+    def __len__(self) -> int:
+        return self.width
+
+    def __getitem__(self, i: int):
+        return self.by_column.get(i, self._Blank)
+
+    def __iter__(self):
+        return (self[i] for i in range(self.width))
+
+
+def _stored_rows(ws, first: int = 1, last: int | None = None):
+    """(row number, _StoredRow) for each row from ``first`` to ``last`` that holds a
+    stored cell, in order. openpyxl's iter_rows would create every cell of the
+    used rectangle: one stray value at XFD1048576 would make that 17 billion."""
+    cells = getattr(ws, "_cells", None)
+    if not isinstance(cells, dict):   # pragma: no cover - an openpyxl without the cell store
+        for row in ws.iter_rows(min_row=first, max_row=last):
+            if row:
+                yield row[0].row, _StoredRow({i: c for i, c in enumerate(row)})
+        return
+    by_row: dict[int, dict] = {}
+    for (r, c), cell in cells.items():
+        if r >= first and (last is None or r <= last):
+            by_row.setdefault(r, {})[c - 1] = cell
+    for r in sorted(by_row):
+        yield r, _StoredRow(by_row[r])
 
 
 # -- the sheets' contents -> builders --------------------------------------------
@@ -465,13 +502,17 @@ def open_workbook(path: Path):
     if size > MAX_WORKBOOK_BYTES:
         raise InputError([Problem(where, f"is {size / 1e6:.0f} MB, more than the {MAX_WORKBOOK_BYTES // 2**20} MiB "
                                   "a conference workbook may have", "remove pictures and unused sheets")])
-    unpacked = _unpacked_size(path)
+    unpacked, merged = _zip_sizes(path)
     if unpacked > MAX_UNPACKED_BYTES:
         raise InputError([Problem(where, f"unpacks to {unpacked / 1e6:,.0f} MB, more than the "
                                   f"{MAX_UNPACKED_BYTES // 2**20} MiB a conference workbook may hold: "
                                   "refused as a possible zip bomb",
                                   "remove pictures, unused sheets and formatting beyond the data, or use a "
                                   "conference folder of YAML files")])
+    if merged is not None:
+        cells, ref = merged
+        raise InputError([Problem(where, f"merges {cells:,} cells ({ref}), more than the {MAX_MERGED_CELLS:,} "
+                                  "merged cells a conference workbook may hold", "unmerge those cells")])
     try:
         with _pywarnings.catch_warnings():
             _pywarnings.simplefilter("ignore")
@@ -483,15 +524,43 @@ def open_workbook(path: Path):
                          ) from None
 
 
-def _unpacked_size(path: Path) -> int:
-    """The sizes its zip directory declares (Python's zipfile never unpacks more than
-    declared); 0 when it is not a zip, which openpyxl then reports."""
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="\$?([A-Z]{1,3})\$?(\d{1,7}):\$?([A-Z]{1,3})\$?(\d{1,7})"')
+
+
+def _zip_sizes(path: Path) -> tuple[int, tuple[int, str] | None]:
+    """What its parts unpack to, as the zip directory declares it (Python's zipfile
+    never unpacks more than declared), and, when a sheet merges more than
+    MAX_MERGED_CELLS cells (openpyxl would create every one), their count and the
+    largest range. (0, None) when it is not a zip, which openpyxl then reports."""
     import zipfile
+
+    from openpyxl.utils import column_index_from_string
     try:
-        with zipfile.ZipFile(path) as z:
-            return sum(max(0, info.file_size) for info in z.infolist())
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, KeyError):
-        return 0
+        z = zipfile.ZipFile(path)
+    except Exception:   # not a zip, or a damaged one: openpyxl says so
+        return 0, None
+    with z:
+        infos = z.infolist()
+        unpacked = sum(max(0, info.file_size) for info in infos)
+        if unpacked > MAX_UNPACKED_BYTES:
+            return unpacked, None
+        for info in infos:
+            if not info.filename.startswith("xl/worksheets/") or not info.filename.endswith(".xml"):
+                continue
+            try:
+                xml = z.read(info)
+            except Exception:   # a damaged part: openpyxl says so
+                continue
+            total, largest = 0, (0, b"")
+            for m in _MERGE.finditer(xml):
+                c1, r1, c2, r2 = (column_index_from_string(m.group(1).decode()), int(m.group(2)),
+                                  column_index_from_string(m.group(3).decode()), int(m.group(4)))
+                area = (abs(c2 - c1) + 1) * (abs(r2 - r1) + 1)
+                total += area
+                largest = max(largest, (area, b"%s%s:%s%s" % m.groups()), key=lambda x: x[0])
+            if total > MAX_MERGED_CELLS:
+                return unpacked, (total, largest[1].decode())
+    return unpacked, None
 
 
 def load_workbook(path: str | os.PathLike) -> Conference:

@@ -24,6 +24,7 @@ from ..errors import Problem
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ALIASES = 200
 MAX_ALIAS_EXPANSION = 100_000   # values that aliases may add to a document once expanded
+MAX_DEPTH = 200                 # lists and mappings inside each other (pure-Python parser; libyaml: 1000)
 
 
 class LineDict(dict):
@@ -42,6 +43,7 @@ class _Loader(yaml.SafeLoader):
         self._problems = problems
         self._where = where
         self._aliases = 0
+        self._depth = 0
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
@@ -50,7 +52,20 @@ class _Loader(yaml.SafeLoader):
                 mark = self.peek_event().start_mark
                 raise _Refused(mark.line + 1, f"more than {MAX_ALIASES} aliases (*name): refused as a possible alias bomb",
                                "write the values out instead of repeating them with aliases")
-        return super().compose_node(parent, index)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:   # libyaml stops at 1000 levels; here Python's stack would
+                raise _Refused(self.peek_event().start_mark.line + 1,
+                               f"is nested more than {MAX_DEPTH} levels deep", "flatten the structure")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def fetch_flow_collection_start(self, token_class):
+        # the pure-Python scanner reads ahead over every open [ or { (quadratic): stop early
+        if self.flow_level >= MAX_DEPTH:
+            raise _Refused(self.line + 1, f"is nested more than {MAX_DEPTH} levels deep", "flatten the structure")
+        super().fetch_flow_collection_start(token_class)
 
 
 # Unquoted clock times stay strings (YAML 1.1 would read 10:30 as 630).
@@ -217,9 +232,10 @@ def read_yaml(path: Path, where: str, problems: list[Problem]):
         problems.append(Problem(where, "contains a NUL byte, so it is not a text file", "save it as plain UTF-8 text"))
         return None
     mine: list[Problem] = []
-    loader = (_FastLoader or _Loader)(text, mine, where)
-    loader._text = text
+    loader = None
     try:
+        loader = (_FastLoader or _Loader)(text, mine, where)   # the pure-Python reader checks characters here
+        loader._text = text
         data = _document(loader)
     except _Refused as exc:
         problems.append(Problem(f"{where}:{exc.line}" if exc.line else where, exc.what, exc.fix))
@@ -252,7 +268,8 @@ def read_yaml(path: Path, where: str, problems: list[Problem]):
         problems.append(Problem(where, f"holds a value YAML cannot read: {exc}", "check the values in this file"))
         return None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     problems.extend(mine)
     return data
 

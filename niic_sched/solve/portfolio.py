@@ -103,8 +103,18 @@ def run_search(space: Space, obj: TimeObjective, times: dict[int, int], *, seed:
     return out
 
 
+def _die_with_parent() -> None:
+    """Linux: the search child is killed when its parent dies (kill -9 included)."""
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):   # pragma: no cover - not Linux: the child ends on its time budget
+        pass
+
+
 def _child(conn, space, obj, times, kw, shared_bound, shared_best, shared_value):
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is the parent's to handle
+    _die_with_parent()
     n = len(space.sessions)
 
     def bound():

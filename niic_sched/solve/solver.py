@@ -179,7 +179,11 @@ def solve(conf: Conference, opts: SolveOptions | None = None) -> Result:
     first_valid = progress.first_at if progress.first_at is not None else time.monotonic() - t0
     state = SearchState(times, evaluate_times(space, obj, times))
     state.history.append((round(time.monotonic() - t0, 2), state.value))
-    say(f"[{time.monotonic() - t0:6.1f}s] first timetable: objective {state.value}")
+    interrupted = False
+    try:    # from here on a valid timetable exists: Ctrl-C keeps the best one (with --keep-partial)
+        say(f"[{time.monotonic() - t0:6.1f}s] first timetable: objective {state.value}")
+    except KeyboardInterrupt:
+        interrupted = True
 
     # 1c. improve: two searches (tabu, then CP-SAT neighbourhoods) in parallel; this
     #     process first computes the lower bound (column generation)
@@ -197,19 +201,22 @@ def solve(conf: Conference, opts: SolveOptions | None = None) -> Result:
             return cg, cg_method
         return bound, bound_method
 
-    interrupted = False
     step = min(1.0, max(0.15, opts.time_limit / 100))
     seconds = time_budget - (time.monotonic() - t0) if not opts.deterministic else opts.time_limit * 0.6
-    if state.value > 0 and (bound is None or state.value > bound):
-        best, (bound, bound_method) = improve(
-            space, obj, state.times, seed=opts.seed, seconds=max(0.2, seconds), workers=_workers(opts),
-            deterministic=opts.deterministic, moved_cap=search.moved_cap, say=opts.progress, t0=t0, step=step,
-            lower_bound=find_bound if opts.bound else None)
-        interrupted = best.interrupted
-        if best.value <= state.value:
-            state.times, state.value = best.times, best.value
-        state.moves, state.improving_moves = best.moves, best.improving
-        state.history += best.history
+    if not interrupted and state.value > 0 and (bound is None or state.value > bound):
+        try:
+            best, (bound, bound_method) = improve(
+                space, obj, state.times, seed=opts.seed, seconds=max(0.2, seconds), workers=_workers(opts),
+                deterministic=opts.deterministic, moved_cap=search.moved_cap, say=opts.progress, t0=t0, step=step,
+                lower_bound=find_bound if opts.bound else None)
+        except KeyboardInterrupt:   # outside the searches' own handlers (starting them, reporting)
+            interrupted = True
+        else:
+            interrupted = best.interrupted
+            if best.value <= state.value:
+                state.times, state.value = best.times, best.value
+            state.moves, state.improving_moves = best.moves, best.improving
+            state.history += best.history
     times = state.times
 
     if interrupted and not opts.keep_partial:
