@@ -495,6 +495,8 @@ def what_it_shows(runs, a) -> list[str]:
                 continue
             if cn is not None and cp:
                 lines.append(f"{inst} at {lim:g} s: niic-sched {cn} vs plain {cp} ({cn / cp:.2f}x)")
+            elif cn is not None and cp == 0:
+                lines.append(f"{inst} at {lim:g} s: niic-sched {cn} vs plain 0 (the plain model found a conflict-free program)")
             elif cn is not None:
                 lines.append(f"{inst} at {lim:g} s: niic-sched {cn}, plain model no solution")
             else:
