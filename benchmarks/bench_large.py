@@ -33,7 +33,7 @@ def main() -> None:
         wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([\d:.]+)", err).group(1)
         parts = [float(x) for x in wall.split(":")]
         seconds = sum(p * 60 ** i for i, p in enumerate(reversed(parts)))
-        first = re.search(r"\[\s*([\d.]+)s\] timetable: solution 1", err)
+        first = re.search(r"\[\s*([\d.]+)s\] first timetable", err)
         check = subprocess.run([str(BIN), "check", str(folder), "--schedule", str(out)], capture_output=True, text=True)
         result = {"instance": "make_conference.py --sessions 1000 --rooms 40 --days 3 --slots 11 --attendees 5000 --seed 11",
                   "exit_code": proc.returncode, "check_exit_code": check.returncode,
