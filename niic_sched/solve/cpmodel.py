@@ -16,6 +16,24 @@ from ortools.sat.python import cp_model
 from .space import Space
 
 
+def cp_solver(*, workers: int, seed: int, deterministic: bool, seconds: float,
+              minimum: float = 0.05) -> cp_model.CpSolver:
+    """A CP-SAT solver with niic-sched's settings: a wall-clock limit, or with
+    ``deterministic`` a work limit (same inputs, seed, workers -> same answer);
+    Ctrl-C is left to Python, which keeps the best program so far."""
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.num_workers = workers
+    p.random_seed = seed
+    p.catch_sigint_signal = False
+    if deterministic:
+        p.interleave_search = workers > 1
+        p.max_deterministic_time = max(minimum, seconds)
+    else:
+        p.max_time_in_seconds = max(minimum, seconds)
+    return solver
+
+
 @dataclass(frozen=True)
 class Penalty:
     name: str                   # "attendee conflict s0014/s0031"

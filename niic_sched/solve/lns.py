@@ -16,7 +16,7 @@ from typing import Callable
 
 from ortools.sat.python import cp_model
 
-from .cpmodel import Model
+from .cpmodel import Model, cp_solver
 from .goals import TimeObjective, evaluate_times, moved_count
 from .rules import add_hard_rules
 from .space import Space
@@ -51,17 +51,8 @@ class TimeSearch:
 
     # -- models --------------------------------------------------------------------------------
     def _solver(self, seconds: float, workers: int | None = None) -> cp_model.CpSolver:
-        solver = cp_model.CpSolver()
-        p = solver.parameters
-        p.num_workers = workers or self.workers
-        p.random_seed = self.seed
-        p.catch_sigint_signal = False    # Ctrl-C reaches Python, which keeps the best timetable so far
-        if self.deterministic:
-            p.interleave_search = p.num_workers > 1
-            p.max_deterministic_time = max(0.05, seconds)
-        else:
-            p.max_time_in_seconds = max(0.05, seconds)
-        return solver
+        return cp_solver(workers=workers or self.workers, seed=self.seed, deterministic=self.deterministic,
+                         seconds=seconds)
 
     def build(self, free: set[int] | None, current: dict[int, int] | None,
               allowed_free: dict[int, set[int]] | None = None, with_pairs: bool = True) -> tuple[Model, list]:

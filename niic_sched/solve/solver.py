@@ -26,7 +26,7 @@ from ortools.sat.python import cp_model
 
 from ..errors import NoProgram
 from ..model import Assignment, Conference, Schedule
-from .cpmodel import Model
+from .cpmodel import Model, cp_solver
 from .goals import TimeObjective, evaluate_times, moved_count, objective_levels, room_goals, time_objective
 from .lns import SearchState, TimeSearch
 from .portfolio import improve
@@ -79,17 +79,8 @@ def _workers(opts: SolveOptions) -> int:
 
 
 def _solver(opts: SolveOptions, seconds: float) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    p = solver.parameters
-    p.num_workers = _workers(opts)
-    p.random_seed = opts.seed
-    p.catch_sigint_signal = False
-    if opts.deterministic:
-        p.interleave_search = p.num_workers > 1
-        p.max_deterministic_time = max(0.2, seconds)
-    else:
-        p.max_time_in_seconds = max(0.2, seconds)
-    return solver
+    return cp_solver(workers=_workers(opts), seed=opts.seed, deterministic=opts.deterministic, seconds=seconds,
+                     minimum=0.2)
 
 
 def _solve_levels(m: Model, levels, opts: SolveOptions, seconds: float, stage: str, t0: float):
