@@ -591,7 +591,7 @@ class Prechecks:
 
     # after chains ------------------------------------------------------------------------------
     def after_chains(self) -> list[Reason]:
-        conf, space, grid = self.conf, self.space, self.grid
+        conf, space = self.conf, self.space
         if not any(s.after for s in conf.sessions):
             return []
         order = _topological(conf)

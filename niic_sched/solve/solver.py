@@ -24,7 +24,6 @@ from typing import Callable
 
 from ortools.sat.python import cp_model
 
-from ..errors import NoProgram
 from ..model import Assignment, Conference, Schedule
 from .cpmodel import Model, cp_solver
 from .goals import TimeObjective, evaluate_times, moved_count, objective_levels, room_goals, time_objective
