@@ -18,13 +18,12 @@ beside the four required ones).
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .export.csv import spreadsheet_csv
 from .io.yamlfile import read_yaml
 from .model import Conference, Schedule, hhmm
 
@@ -34,7 +33,6 @@ HEADINGS = {"added": "Added", "cancelled": "Cancelled", "retimed": "Retimed (new
             "moved": "Moved to another room (same time)"}
 CSV_COLUMNS = ("speaker_id", "name", "organization", "session", "title", "change", "old", "new")
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -265,11 +263,6 @@ def markdown(d: Diff) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _guard(value) -> str:
-    s = "" if value is None else str(value)
-    return "'" + s if s.startswith(_FORMULA_START) else s
-
-
 def csv_rows(d: Diff) -> list[list[str]]:
     rows = []
     for n in d.notices:
@@ -281,12 +274,7 @@ def csv_rows(d: Diff) -> list[list[str]]:
 
 def csv_bytes(d: Diff) -> bytes:
     """Mail-merge CSV: one row per speaker and changed session."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(CSV_COLUMNS)
-    for row in csv_rows(d):
-        w.writerow([_guard(v) for v in row])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    return spreadsheet_csv(CSV_COLUMNS, csv_rows(d))
 
 
 def render(d: Diff, fmt: str) -> bytes:

@@ -48,10 +48,15 @@ def rows(program: Program) -> list[list[str]]:
     return out
 
 
-def csv_bytes(program: Program) -> bytes:
+def spreadsheet_csv(header, body) -> bytes:
+    """CSV that spreadsheets open right: UTF-8 with a BOM, CRLF, no cell run as a formula."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(COLUMNS)
-    for row in rows(program):
+    w.writerow(header)
+    for row in body:
         w.writerow([guard(v) for v in row])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def csv_bytes(program: Program) -> bytes:
+    return spreadsheet_csv(COLUMNS, rows(program))
