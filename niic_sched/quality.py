@@ -54,6 +54,12 @@ def _ranges(conf: Conference, sid: str, a):
     return [(s.start, s.end) for s in run] if run else []
 
 
+def popular_sessions(conf: Conference) -> list[str]:
+    """Without interests: the most attended 20 % of the non-plenary sessions (ids, sorted)."""
+    regular = sorted((s for s in conf.sessions if not s.is_plenary), key=lambda s: (-s.expected_attendance, s.id))
+    return sorted(s.id for s in regular[:max(2, int(len(regular) * POPULAR_SHARE))])
+
+
 def room_fit_units(capacity: int, attendance: int) -> int:
     if capacity <= 0:
         return 0
@@ -96,8 +102,7 @@ def evaluate(conf: Conference, schedule: Schedule, baseline: Schedule | None = N
                     named.append((w["track_overlap"], f"{x} and {y} of track {track} overlap on {when(x, y)}"))
     popular_pairs = 0
     if not interest:
-        regular = sorted((s for s in conf.sessions if not s.is_plenary), key=lambda s: (-s.expected_attendance, s.id))
-        popular = sorted(s.id for s in regular[:max(2, int(len(regular) * POPULAR_SHARE))])
+        popular = popular_sessions(conf)
         for i, x in enumerate(popular):
             for y in popular[i + 1:]:
                 if overlap(x, y):

@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..model import Conference, Schedule
-from ..quality import POPULAR_SHARE, room_fit_units
+from ..quality import popular_sessions, room_fit_units
 from .cpmodel import Model, Penalty
 from .space import Space
 
@@ -60,9 +60,7 @@ def time_objective(space: Space, conf: Conference, baseline: Schedule | None = N
                 for j in members[x + 1:]:
                     pair[(i, j)] += w["track_overlap"]
     if not interest and w["popular_overlap"]:
-        regular = sorted((i for i, s in enumerate(space.sessions) if not s.is_plenary),
-                         key=lambda i: (-space.sessions[i].expected_attendance, i))
-        popular = sorted(regular[:max(2, int(len(regular) * POPULAR_SHARE))])
+        popular = sorted(idx[sid] for sid in popular_sessions(conf))
         for x, i in enumerate(popular):
             for j in popular[x + 1:]:
                 pair[(i, j)] += w["popular_overlap"]
