@@ -139,6 +139,7 @@ def improve(space: Space, obj: TimeObjective, times: dict[int, int], *, seed: in
             workers: int, deterministic: bool, moved_cap: int | None, say, t0: float, step: float,
             lower_bound: Callable[[], tuple[float | None, str]] | None = None):
     """Returns (Outcome of the best search, (bound, method))."""
+    began = time.monotonic()
     bound_value: list = [None]
     found = (None, "none")
     parallel = workers >= 2 and len(space.sessions) >= 20
@@ -149,7 +150,7 @@ def improve(space: Space, obj: TimeObjective, times: dict[int, int], *, seed: in
             except KeyboardInterrupt:
                 return Outcome(dict(times), evaluate_times(space, obj, times), interrupted=True), found
             bound_value[0] = found[0]
-        left = max(0.2, seconds - (time.monotonic() - t0 - 0))
+        left = max(0.2, seconds - (time.monotonic() - began))
         out = run_search(space, obj, times, seed=seed, seconds=left if not deterministic else seconds,
                          deterministic=deterministic, moved_cap=moved_cap, bound=lambda: bound_value[0],
                          say=say, t0=t0, step=step)
@@ -162,7 +163,6 @@ def improve(space: Space, obj: TimeObjective, times: dict[int, int], *, seed: in
     parent_conn, child_conn = ctx.Pipe(duplex=False)
     kw = dict(seed=seed + 7919, seconds=seconds, deterministic=deterministic, moved_cap=moved_cap,
               say=say, t0=t0, step=step, label=" (2)")
-    began = time.monotonic()
     proc = ctx.Process(target=_child, args=(child_conn, space, obj, times, kw, shared, shared_best, shared_value),
                        daemon=True)
     proc.start()
