@@ -112,14 +112,12 @@ class Timetable:
                     continue
                 if self.plenary[i] or self.plenary[j] or j in nw or (spk and spk & self.speakers[j]):
                     return False
-        at = dict(self.times)
-        if moved:
-            at.update(moved)
+        moved = moved or {}
         for j in self.after[i]:
-            if self.space.options[j][at[j]].t1 > opt.t0:
+            if self.space.options[j][moved.get(j, self.times[j])].t1 > opt.t0:
                 return False
         for j in self.before[i]:
-            if opt.t1 > self.space.options[j][at[j]].t0:
+            if opt.t1 > self.space.options[j][moved.get(j, self.times[j])].t0:
                 return False
         return True
 
