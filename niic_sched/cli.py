@@ -73,6 +73,18 @@ def cli():
 FOLDER = click.argument("folder", default=".", type=click.Path(path_type=Path))
 
 
+def solver_options(command):
+    """--time-limit, --seed and --workers, shared by solve and add."""
+    for option in reversed((
+            click.option("--time-limit", type=click.FloatRange(min=0.5), default=60.0, show_default=True,
+                         help="Seconds the solver may use."),
+            click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the solver."),
+            click.option("--workers", type=click.IntRange(min=0), default=0,
+                         help="CPU cores to use: solver threads and parallel searches [default: all cores]."))):
+        command = option(command)
+    return command
+
+
 @cli.command()
 @FOLDER
 @click.option("--schedule", "schedule_path", type=click.Path(path_type=Path),
@@ -114,11 +126,7 @@ def check(folder, schedule_path, quiet):
 @FOLDER
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Where to write the schedule [default: FOLDER/program/schedule.yaml].")
-@click.option("--time-limit", type=click.FloatRange(min=0.5), default=60.0, show_default=True,
-              help="Seconds the solver may use.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the solver.")
-@click.option("--workers", type=click.IntRange(min=0), default=0,
-              help="CPU cores to use: solver threads and parallel searches [default: all cores].")
+@solver_options
 @click.option("--deterministic", is_flag=True,
               help="Stop on a work limit instead of the clock: same inputs, seed and workers give the same file.")
 @click.option("--baseline", "baseline_path", type=click.Path(path_type=Path), default=None,
@@ -213,11 +221,7 @@ def _solve_or_exit(conf, opts: SolveOptions, nothing: str):
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--dir", "folder", type=click.Path(path_type=Path), default=Path("."), show_default=True,
               help="The conference folder (it holds sessions/ and program/schedule.yaml).")
-@click.option("--time-limit", type=click.FloatRange(min=0.5), default=60.0, show_default=True,
-              help="Seconds the solver may use.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the solver.")
-@click.option("--workers", type=click.IntRange(min=0), default=0,
-              help="CPU cores to use: solver threads and parallel searches [default: all cores].")
+@solver_options
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr (the list of moves is still printed).")
 def add(files, folder, time_limit, seed, workers, quiet):
     """Add late proposals to a published program, moving as little as possible.
