@@ -18,7 +18,7 @@ from typing import Callable
 from .goals import TimeObjective, evaluate_times
 from .lns import SearchState, TimeSearch
 from .space import Space
-from .tabu import tabu_search
+from .tabu import NoRoomMatching, tabu_search
 
 TABU_SHARE = 0.15          # of each search's time
 TABU_STEPS_PER_SECOND = 150  # deterministic mode: tabu steps per second of --time-limit
@@ -70,7 +70,7 @@ def run_search(space: Space, obj: TimeObjective, times: dict[int, int], *, seed:
             interrupted = True
             if found:
                 times, value = found[-1]
-        except ValueError:
+        except NoRoomMatching:
             # a segment without a room matching: the timetable step's counting cuts were
             # capped (HALL_FAMILY_LIMIT); the room step's fall-back repairs it, tabu cannot
             pass

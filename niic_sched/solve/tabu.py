@@ -17,6 +17,12 @@ from .goals import TimeObjective, evaluate_times
 from .space import Space
 
 
+class NoRoomMatching(Exception):
+    """The given timetable has a segment where not every session can get a room
+    (the timetable step's counting cuts are capped); the tabu search cannot start
+    from it, and the room step's fall-back repairs it."""
+
+
 class Timetable:
     """The incremental state: who occupies each segment, and a room matching per segment."""
 
@@ -57,7 +63,7 @@ class Timetable:
         for g in range(len(space.segments)):
             for i in sorted(self.occ[g]):
                 if not self._augment(g, i, self.times[i]):
-                    raise ValueError("timetable without a room matching")
+                    raise NoRoomMatching(f"segment {g}: no room matching for its sessions")
         self.value = evaluate_times(space, obj, self.times)
 
     # -- rooms: incremental bipartite matching per segment -------------------------------------------
