@@ -54,6 +54,8 @@ class Result:
     schedule: Schedule
     status: str                          # "optimal" | "feasible"
     figures: dict = field(default_factory=dict)
+    interrupted: bool = False            # Ctrl-C with --keep-partial: the best timetable so far
+    seconds: float = 0.0                 # wall time of the solve, explanation included
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
@@ -265,7 +267,8 @@ def solve(conf: Conference, opts: SolveOptions | None = None) -> Result:
         figures["retimed_proven_minimal"] = bool(retimed_proven) and figures["retimed"] == search.moved_cap
     if interrupted:
         figures["interrupted"] = True
-    return Result(to_schedule(space, placement), figures["status"], figures)
+    return Result(to_schedule(space, placement), figures["status"], figures, interrupted=interrupted,
+                  seconds=figures["seconds"])
 
 
 CG_MAX_SESSIONS = 400      # above this the column-generation bound is too slow to pay for itself
