@@ -158,7 +158,7 @@ def solve(folder, output, time_limit, seed, workers, deterministic, baseline_pat
                                                deterministic=deterministic, progress=say, baseline=baseline,
                                                keep_partial=keep_partial),
                             "Nothing written.")
-    interrupted = bool(result.figures.get("interrupted"))
+    interrupted = result.interrupted
     if interrupted and not keep_partial:
         _err("Interrupted: nothing written (--keep-partial keeps the best program found so far).")
         raise click.exceptions.Exit(EXIT_INTERRUPTED)
@@ -170,7 +170,7 @@ def solve(folder, output, time_limit, seed, workers, deterministic, baseline_pat
     if not quiet:
         _err(table(quality, report_lines(result)))
         _err(f"Wrote {output}: {len(result.schedule.assignments)} sessions placed ({result.status}, "
-             f"{result.figures.get('seconds')} s).")
+             f"{result.seconds} s).")
     if baseline is not None:
         from .diff import compare, moves_report, read_extras
         d = compare(conf, baseline, result.schedule, old_extras=read_extras(baseline_path))
