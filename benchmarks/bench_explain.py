@@ -125,8 +125,8 @@ def plant_speaker_pins(folder: Path) -> dict:
             sp["unavailable"] = [{"day": date, "start": second, "end": last}]
     _write(folder / "speakers.yaml", speakers)
     return {"speaker": p, "sessions": [a, b],
-            "keys": sorted([f"pin:{a}", f"pin:{b}", f"speaks:{p}@{a}", f"speaks:{p}@{b}",
-                            f"speaker-unavailable:{p}@{date} {second}-{last}"])}
+            "keys": sorted([f"pins:{a}", f"pins:{b}", f"speakers:{p}@{a}", f"speakers:{p}@{b}",
+                            f"speaker_availability:{p}@{date} {second}-{last}"])}
 
 
 def plant_speaker_overload(folder: Path) -> dict:
@@ -159,7 +159,7 @@ def plant_pin_clash(folder: Path) -> dict:
         path, doc = sessions[sid]
         doc["pin"] = {"day": str(day["date"]), "start": start, "room": big}
         _write(path, doc)
-    return {"sessions": plain, "keys": sorted(f"pin:{s}" for s in plain)}
+    return {"sessions": plain, "keys": sorted(f"pins:{s}" for s in plain)}
 
 
 def plant_big_sessions_pinned_together(folder: Path, n: int = 2, whole_day: bool = False) -> dict:
@@ -186,7 +186,7 @@ def plant_big_sessions_pinned_together(folder: Path, n: int = 2, whole_day: bool
         path, doc = sessions[sid]
         doc["pin"] = {"day": str(day["date"])} if whole_day else {"day": str(day["date"]), "start": start}
         _write(path, doc)
-    return {"sessions": big, "keys": sorted([f"pin:{x}" for x in big] + [f"capacity:{x}" for x in big])}
+    return {"sessions": big, "keys": sorted([f"pins:{x}" for x in big] + [f"capacity:{x}" for x in big])}
 
 
 SCENARIOS = {"speaker-pins": plant_speaker_pins, "big-sessions-pinned": plant_big_sessions_pinned_together,

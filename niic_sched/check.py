@@ -13,7 +13,7 @@ from .model import Assignment, Conference, Schedule, hhmm
 
 @dataclass(frozen=True)
 class Violation:
-    rule: str          # short name of the hard rule
+    rule: str          # the rule family's name, as in solve/rules (written here independently)
     text: str          # a sentence naming sessions, rooms, speakers
     sessions: tuple[str, ...] = ()
 
@@ -43,35 +43,35 @@ def check_schedule(conf: Conference, schedule: Schedule) -> list[Violation]:
         counts[a.session] += 1
     for a in schedule.assignments:
         if a.session not in conf.session:
-            out.append(Violation("unknown session", f"{a.session} is scheduled but is not a session of the folder", (a.session,)))
+            out.append(Violation("once", f"{a.session} is scheduled but is not a session of the folder", (a.session,)))
             continue
         if counts[a.session] > 1:
             if a.session not in placed:
-                out.append(Violation("exactly once", f"{a.session} is scheduled {counts[a.session]} times", (a.session,)))
+                out.append(Violation("once", f"{a.session} is scheduled {counts[a.session]} times", (a.session,)))
             placed.setdefault(a.session, a)
             continue
         s = conf.session[a.session]
         day = conf.day.get(a.day)
         if day is None:
-            out.append(Violation("slot starts only", f"{a.session} is on {a.day}, which is not a conference day", (a.session,)))
+            out.append(Violation("consecutive", f"{a.session} is on {a.day}, which is not a conference day", (a.session,)))
             continue
         if not any(sl.start == a.start for sl in day.slots):
-            out.append(Violation("slot starts only", f"{a.session} starts at {hhmm(a.start)} on {a.day}, where no slot starts", (a.session,)))
+            out.append(Violation("consecutive", f"{a.session} starts at {hhmm(a.start)} on {a.day}, where no slot starts", (a.session,)))
             continue
         r = _ranges(conf, a)
         if r is None:
-            out.append(Violation("consecutive slots", f"{a.session} ({s.duration} min) starting {a.day} {hhmm(a.start)} "
+            out.append(Violation("consecutive", f"{a.session} ({s.duration} min) starting {a.day} {hhmm(a.start)} "
                                  "does not fit in the consecutive slots that follow", (a.session,)))
             continue
         if a.room not in conf.room:
-            out.append(Violation("unknown room", f"{a.session} is in room '{a.room}', which is not in rooms.yaml", (a.session,)))
+            out.append(Violation("rooms", f"{a.session} is in room '{a.room}', which is not in rooms.yaml", (a.session,)))
             continue
         placed[a.session] = a
         ranges[a.session] = r
     scheduled = set(counts)
     for s in conf.sessions:
         if s.id not in scheduled:
-            out.append(Violation("exactly once", f"{s.id} ({s.title}) is not scheduled", (s.id,)))
+            out.append(Violation("once", f"{s.id} ({s.title}) is not scheduled", (s.id,)))
 
     ok = {sid: a for sid, a in placed.items() if sid in ranges}
     by_day: dict = defaultdict(list)
@@ -89,22 +89,22 @@ def check_schedule(conf: Conference, schedule: Schedule) -> list[Violation]:
             out.append(Violation("features", f"{sid} requires {', '.join(sorted(missing))}, which {room.id} lacks", (sid,)))
         for st, en in ranges[sid]:
             if not room.free(a.day, st, en):
-                out.append(Violation("room unavailable", f"{sid} is in {room.id} on {a.day} {hhmm(st)}-{hhmm(en)}, when the room is unavailable", (sid,)))
+                out.append(Violation("room_availability", f"{sid} is in {room.id} on {a.day} {hhmm(st)}-{hhmm(en)}, when the room is unavailable", (sid,)))
                 break
         for p in s.speakers:
             sp = conf.speaker.get(p)
             if sp and any(not sp.free(a.day, st, en) for st, en in ranges[sid]):
-                out.append(Violation("speaker unavailable", f"{sp.name} ({p}) speaks in {sid} at {when} but is unavailable then", (sid,)))
+                out.append(Violation("speaker_availability", f"{sp.name} ({p}) speaks in {sid} at {when} but is unavailable then", (sid,)))
         if has_plenary_slots:
             kinds = {sl.is_plenary for sl in run}
             if not s.is_plenary and True in kinds:
-                out.append(Violation("plenary slots", f"{sid} is a {s.format} in a plenary slot ({when})", (sid,)))
+                out.append(Violation("plenaries", f"{sid} is a {s.format} in a plenary slot ({when})", (sid,)))
             if s.is_plenary and False in kinds:
-                out.append(Violation("plenary slots", f"plenary {sid} is outside the plenary slots ({when})", (sid,)))
+                out.append(Violation("plenaries", f"plenary {sid} is outside the plenary slots ({when})", (sid,)))
         if s.pin:
             if (s.pin.day and s.pin.day != a.day) or (s.pin.start is not None and s.pin.start != a.start) \
                     or (s.pin.room and s.pin.room != a.room):
-                out.append(Violation("pin", f"{sid} is pinned to {s.pin} but placed at {when} in {a.room}", (sid,)))
+                out.append(Violation("pins", f"{sid} is pinned to {s.pin} but placed at {when} in {a.room}", (sid,)))
         for b in s.after:
             if b in ok:
                 ab = ok[b]
@@ -124,13 +124,13 @@ def check_schedule(conf: Conference, schedule: Schedule) -> list[Violation]:
                 pair = (x, y)
                 when = f"{day} {hhmm(max(ax.start, ay.start))}"
                 if ax.room == ay.room:
-                    out.append(Violation("one session per room", f"{x} and {y} are both in {ax.room} at {when}", pair))
+                    out.append(Violation("rooms", f"{x} and {y} are both in {ax.room} at {when}", pair))
                 for p in sorted(set(sx.speakers) & set(sy.speakers)):
                     name = conf.speaker[p].name if p in conf.speaker else p
-                    out.append(Violation("speaker double-booked", f"{name} ({p}) speaks in both {x} and {y} at {when}", pair))
+                    out.append(Violation("speakers", f"{name} ({p}) speaks in both {x} and {y} at {when}", pair))
                 if sx.is_plenary or sy.is_plenary:
                     pl, other = (x, y) if sx.is_plenary else (y, x)
-                    out.append(Violation("plenary overlaps nothing", f"{other} runs during plenary {pl} at {when}", pair))
+                    out.append(Violation("plenaries", f"{other} runs during plenary {pl} at {when}", pair))
                 if y in sx.not_with or x in sy.not_with:
                     out.append(Violation("not_with", f"{x} and {y} must not overlap but both run at {when}", pair))
     return out

@@ -61,4 +61,4 @@ def test_check_reports_broken_rules_of_a_hand_edited_schedule(generated, cli, tm
     b.update(day=a["day"], start=a["start"], room=a["room"])   # two sessions in one room at once
     out.write_text(yaml.safe_dump(doc))
     r = cli("check", folder, "--schedule", out)
-    assert r.exit_code == 1 and "one session per room" in r.stderr
+    assert r.exit_code == 1 and "[rooms]" in r.stderr and f"are both in {a['room']}" in r.stderr

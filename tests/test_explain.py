@@ -18,8 +18,10 @@ from helpers import DAY1, DAY2, default_days, write_conf
 from niic_sched.errors import NoProgram
 from niic_sched.io import load
 from niic_sched.solve import SolveOptions, solve
-from niic_sched.solve.explain import Relaxation, RoomClasses, explain, requirements
-from niic_sched.solve.precheck import Reason, hall_violator, prechecks
+from niic_sched.solve.explain import Relaxation, RoomClasses, explain
+from niic_sched.solve.precheck import prechecks
+from niic_sched.solve.rules import Reason, requirements
+from niic_sched.solve.rules.grid import hall_violator
 from niic_sched.solve.space import Space
 
 
@@ -43,23 +45,23 @@ CASES = {
     "speaker overload": (dict(days=default_days(2),
                               speakers=[{"id": "p1", "name": "María Núñez", "unavailable": [{"day": DAY2}]}],
                               sessions=[{"id": f"s{i}", "speakers": ["p1"]} for i in range(4)]),
-                         "speaker overload", "pre-check", {"p1", "s0", "s1", "s2", "s3"}),
+                         ("speakers", "speaker overload"), "pre-check", {"p1", "s0", "s1", "s2", "s3"}),
     # two sessions pinned to one room at one time
     "pin clash": (dict(sessions=[{"id": "a", "pin": {"day": DAY1, "start": "10:30", "room": "r1"}},
                                  {"id": "b", "pin": {"day": DAY1, "start": "10:30", "room": "r1"}}]),
-                  "pin clash", "pre-check", {"a", "b", "r1"}),
+                  ("pins", "pin clash"), "pre-check", {"a", "b", "r1"}),
     # four sessions in an after chain, three slots
     "after chain": (dict(sessions=[{"id": "a"}, {"id": "b", "after": ["a"]}, {"id": "c", "after": ["b"]},
                                    {"id": "d", "after": ["c"]}]),
-                    "after chain", "pre-check", {"a", "b", "c", "d"}),
+                    ("after", "after chain"), "pre-check", {"a", "b", "c", "d"}),
     # four sessions need interpretation, one room has it
     "feature shortage": (dict(rooms=[{"id": "r1", "name": "Hall", "capacity": 100, "features": ["interpretation"]},
                                      {"id": "r2", "name": "Side", "capacity": 100}],
                               sessions=[{"id": f"i{n}", "requires": ["interpretation"]} for n in range(4)]),
-                         "feature shortage", "pre-check", {"i0", "i1", "i2", "i3", "r1"}),
+                         ("features", "feature shortage"), "pre-check", {"i0", "i1", "i2", "i3", "r1"}),
     # four sessions of 90 people, one room seats 90
     "capacity": (dict(sessions=[{"id": f"big{n}", "expected_attendance": 90} for n in range(4)]),
-                 "capacity shortage", "pre-check", {"big0", "big1", "big2", "big3", "r1"}),
+                 ("capacity", "capacity shortage"), "pre-check", {"big0", "big1", "big2", "big3", "r1"}),
     # the interpretation room is closed when both speakers are free: only the solver sees it
     "room unavailability": (dict(rooms=CLOSED_INTERPRETATION,
                                  speakers=[{"id": "p", "name": "Ali Hassan",
@@ -68,41 +70,41 @@ CASES = {
                                             "unavailable": [{"day": DAY1, "start": "10:30", "end": "11:45"}]}],
                                  sessions=[{"id": "a", "requires": ["interpretation"], "speakers": ["p"]},
                                            {"id": "b", "requires": ["interpretation"], "speakers": ["q"]}]),
-                            "room unavailable", "solver", {"r1", "a", "b", "p", "q"}),
+                            ("room_availability", "room unavailable"), "solver", {"r1", "a", "b", "p", "q"}),
     # a speaker pinned twice to a day on which she is free in one slot only
     "speaker unavailability with pins": (dict(days=default_days(2),
                                               speakers=[{"id": "p", "name": "Ana Silva", "unavailable": [
                                                   {"day": DAY1, "start": "13:30", "end": "16:15"}]}],
                                               sessions=[{"id": "a", "speakers": ["p"], "pin": {"day": DAY1, "start": "10:30"}},
                                                         {"id": "b", "speakers": ["p"], "pin": {"day": DAY1}}]),
-                                         "speaker", "solver", {"p", "a", "b"}),
+                                         ("speakers", "speaker"), "solver", {"p", "a", "b"}),
     # two plenaries, one plenary slot
     "plenary overflow": (dict(days=default_days(1, plenary=True),
                               sessions=[{"id": "k1", "format": "plenary"}, {"id": "k2", "format": "plenary"},
                                         {"id": "w"}]),
-                         "plenary overflow", "pre-check", {"k1", "k2"}),
+                         ("plenaries", "plenary overflow"), "pre-check", {"k1", "k2"}),
     # three sessions that must not overlap, and a fourth after all three: four slots needed, three exist
     "not_with with after": (dict(sessions=[{"id": "a", "not_with": ["b", "c"]}, {"id": "b", "not_with": ["c"]},
                                            {"id": "c"}, {"id": "d", "after": ["a", "b", "c"]}]),
-                            "not_with", "solver", {"a", "b", "c", "d"}),
+                            ("not_with", "not_with"), "solver", {"a", "b", "c", "d"}),
     # pinned to a day on which its speaker is away
     "no possible start": (dict(days=default_days(2),
                                speakers=[{"id": "p", "name": "Ana Silva", "unavailable": [{"day": DAY1}]}],
                                sessions=[{"id": "a", "speakers": ["p"], "pin": {"day": DAY1}}]),
-                          "no possible start", "pre-check", {"a", "p"}),
+                          ("once", "no possible start"), "pre-check", {"a", "p"}),
 }
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_infeasible_program_is_explained(name, tmp_path, cli):
-    kwargs, rule, stage, ids = CASES[name]
+    kwargs, (rule, title), stage, ids = CASES[name]
     folder = write_conf(tmp_path / "c", **kwargs)
 
     result = cli("explain", folder, "--format", "json")
     assert result.exit_code == 3, result.output
     doc = json.loads(result.stdout)
     assert doc["program_exists"] is False and doc["status"] == "infeasible" and doc["stage"] == stage
-    reasons = [r for r in doc["reasons"] if r["rule"] == rule]
+    reasons = [r for r in doc["reasons"] if r["rule"] == rule and (r["title"] or r["rule"]) == title]
     assert reasons, doc["reasons"]
     named = {i for r in doc["reasons"] for key in ("sessions", "speakers", "rooms") for i in r[key]}
     assert ids <= named
@@ -118,14 +120,14 @@ def test_infeasible_program_is_explained(name, tmp_path, cli):
     # the same in sentences
     result = cli("explain", folder)
     assert result.exit_code == 3
-    assert f"[{rule}]" in result.stdout and "No program exists" in result.stdout
+    assert f"[{title}]" in result.stdout and "No program exists" in result.stdout
 
     # solve: the explanation on stderr, exit 3, nothing written
     out = tmp_path / "schedule.yaml"
     result = cli("solve", folder, "-o", out, "--time-limit", "10", "-q")
     assert result.exit_code == 3, result.stderr
     assert not out.exists()
-    assert f"[{rule}]" in result.stderr
+    assert f"[{title}]" in result.stderr
     assert all(re.search(rf"\({re.escape(i)}[,)]", result.stderr) for i in ids)
 
 
@@ -134,12 +136,12 @@ def test_speaker_overload_sentence_names_person_days_and_fix(tmp_path):
         {"id": "p0001", "name": "María Núñez", "unavailable": [{"day": DAY2}, {"day": "2014-12-10"}]}],
         sessions=[{"id": f"s{i}", "speakers": ["p0001"]} for i in range(4)])
     (reason,) = prechecks(load(folder))
-    assert reason.rule == "speaker overload" and reason.speakers == ("p0001",)
+    assert reason.rule == "speakers" and reason.title == "speaker overload" and reason.speakers == ("p0001",)
     assert reason.sentence.startswith("María Núñez (p0001) speaks in 4 sessions")
     assert "free in only 3 slots: unavailable on 2014-12-09 and on 2014-12-10" in reason.sentence
     assert "free a day" in reason.fix
-    assert set(reason.requirements) == {f"speaks:p0001@s{i}" for i in range(4)} | {
-        "speaker-unavailable:p0001@2014-12-09", "speaker-unavailable:p0001@2014-12-10"}
+    assert set(reason.requirements) == {f"speakers:p0001@s{i}" for i in range(4)} | {
+        "speaker_availability:p0001@2014-12-09", "speaker_availability:p0001@2014-12-10"}
 
 
 def test_pins_of_one_speaker_at_one_time(tmp_path):
@@ -147,8 +149,8 @@ def test_pins_of_one_speaker_at_one_time(tmp_path):
                                                   {"id": "b", "speakers": ["p"], "pin": {"day": DAY1, "start": "13:30"}}])
     ex = explain(load(folder))
     (reason,) = ex.reasons
-    assert reason.rule == "pin clash" and reason.speakers == ("p",) and set(reason.sessions) == {"a", "b"}
-    assert set(reason.requirements) == {"pin:a", "pin:b", "speaks:p@a", "speaks:p@b"}
+    assert reason.rule == "speakers" and reason.title == "pin clash" and reason.speakers == ("p",) and set(reason.sessions) == {"a", "b"}
+    assert set(reason.requirements) == {"pins:a", "pins:b", "speakers:p@a", "speakers:p@b"}
 
 
 def test_grid_too_small(tmp_path, cli):
@@ -221,8 +223,8 @@ def test_300_sessions_planted_contradiction_is_named_minimally(generated):
     named = ex.requirements
     # only requirements of the contradiction, and both pins among them
     assert set(named) <= set(planted["keys"]), named
-    assert {f"pin:{s}" for s in planted["sessions"]} <= set(named)
-    assert any(r.rule == "speaker" and r.speakers == (planted["speaker"],) for r in ex.reasons)
+    assert {f"pins:{s}" for s in planted["sessions"]} <= set(named)
+    assert any(r.rule == "speakers" and r.title == "speaker" and r.speakers == (planted["speaker"],) for r in ex.reasons)
     # re-solved: the named set alone leaves no program ...
     relax = Relaxation(conf)
     assert relax.feasible(named) is False
@@ -242,7 +244,8 @@ def test_solve_raises_no_program_with_reason_objects(tmp_path):
     exc = info.value
     assert exc.reasons and all(isinstance(r, str) for r in exc.reasons)
     assert all(isinstance(r, Reason) for r in exc.explanation.reasons)
-    assert exc.explanation.reasons[0].rule == "speaker overload"
+    assert exc.explanation.reasons[0].rule == "speakers"
+    assert exc.explanation.reasons[0].title == "speaker overload"
     assert exc.reasons[0] == str(exc.explanation.reasons[0])
 
 
@@ -317,8 +320,8 @@ def test_shrink_reports_when_time_runs_out(tmp_path):
     got, minimal = relax.shrink(keys, time.monotonic() - 1)
     assert minimal is False and set(got) == set(keys)
     got, minimal = relax.shrink(keys, time.monotonic() + 30)
-    assert minimal is True and set(got) == {"pin:a", "pin:b", "speaks:p@a", "speaks:p@b",
-                                            "speaker-unavailable:p@2014-12-08 13:30-16:15"}
+    assert minimal is True and set(got) == {"pins:a", "pins:b", "speakers:p@a", "speakers:p@b",
+                                            "speaker_availability:p@2014-12-08 13:30-16:15"}
 
 
 def test_hall_violator():

@@ -7,9 +7,10 @@ no more than the timetable, so the relaxation's optimum is a valid lower bound):
   set of sessions present in g, each marked ``start`` (its option begins in g)
   or ``cont`` (its option began in an earlier segment). A group must be possible
   in every valid timetable: each member has an option covering g in that role,
-  no two members share a speaker or are linked by ``not_with`` / ``after``, a
-  plenary is alone, and Hall's condition holds for the rooms the members could
-  use there (every union R of usable-room sets holds at most |R| members).
+  no two members are a pair that a rule family's pairwise test forbids to be
+  there together (``Rule.clashes``, through ``rules.links``), and the members
+  respect every family's counting limits on the segment (``Rule.segment_caps``:
+  for rooms, Hall's condition on the rooms they could use there).
 * The cost of a group is the sum of ``pair[(i, j)]`` over its members, except
   pairs where both members continue. Two overlapping sessions share the segment
   where the later one starts and are charged there only (never twice: a session
@@ -18,14 +19,15 @@ no more than the timetable, so the relaxation's optimum is a valid lower bound):
 * Master LP: x[i, k] (session i takes option k, cost ``unary[(i, k)]``),
   sum_k x[i, k] = 1; per segment at most one group (the empty group costs 0);
   per (session, segment, role) the groups holding it cover the options that put
-  it there; ``after`` links as x[i, k] <= sum of the x[j, q] that end by then.
+  it there; pairs a family orders in time (not only "never together") as
+  x[i, k] <= sum of the x[j, q] compatible with it.
 * Pricing per segment: the group of best reduced cost, by a heuristic (greedy
   plus local search) while it finds columns, and by exact branch and bound
   (pair weights are nonnegative, so a member's marginal value only falls as the
   group grows and the pruning bound is valid) when it finds none.
 
 The bound returned is the Lagrangian value L(pi, rho) of the linking and
-``after`` rows at the LP duals: the sum over segments of min(0, min over groups
+ordering rows at the LP duals: the sum over segments of min(0, min over groups
 of cost - pi) plus, per session, its cheapest option once the relaxed rows are
 priced in. It is valid for ANY nonnegative multipliers, so neither LP
 tolerances nor an unconverged master can make it wrong; it only needs an upper
@@ -42,8 +44,8 @@ from typing import Callable
 
 from ortools.linear_solver import pywraplp
 
+from . import rules
 from .goals import TimeObjective, evaluate_times
-from .rules import _union_closure
 from .space import Space
 
 EPS = 1e-7
@@ -63,25 +65,20 @@ class _Segment:
     weights, conflicts and Hall counting constraints."""
 
     def __init__(self, space: Space, g: int, weights: dict[int, dict[int, float]],
-                 clashes: dict[int, set[int]], plenary: list[bool]):
+                 links: dict[int, dict[int, tuple]]):
         self.g = g
-        roles: dict[tuple[int, int], int] = {}          # (i, role) -> room mask
+        roles: dict[tuple[int, int], list[int]] = {}    # (i, role) -> options of i covering g in that role
         for i, k in space.cover[g]:
             o = space.options[i][k]
-            role = START if o.segs[0] == g else CONT
-            mask = 0
-            for r in o.rooms:
-                mask |= 1 << r
-            roles[(i, role)] = roles.get((i, role), 0) | mask
+            roles.setdefault((i, START if o.segs[0] == g else CONT), []).append(k)
         self.items: list[tuple[int, int]] = sorted(roles)
-        self.masks = [roles[it] for it in self.items]
         n = len(self.items)
         of_session: dict[int, list[int]] = {}
         for a, (i, _) in enumerate(self.items):
             of_session.setdefault(i, []).append(a)
-        everyone = (1 << n) - 1
         self.W: list[list[float]] = []
         self.conflict: list[int] = []
+        sessions, options = space.sessions, space.options
         for a, (i, role) in enumerate(self.items):
             row = [0] * n
             for j, w in weights.get(i, {}).items():
@@ -89,35 +86,33 @@ class _Segment:
                     if role == START or self.items[b][1] == START:
                         row[b] = w
             self.W.append(row)
-            if plenary[i]:
-                clash = everyone
-            else:
-                clash = 0
-                for j in clashes.get(i, ()):
-                    for b in of_session.get(j, ()):
+            clash = 0
+            for b in of_session[i]:
+                clash |= 1 << b
+            for j, linking in links.get(i, {}).items():
+                for b in of_session.get(j, ()):
+                    # both present in g: a conflict when every pair of their options there breaks a rule
+                    if all(rules.clash(linking, sessions[i], options[i][k], sessions[j], options[j][q])
+                           for k in roles[(i, role)] for q in roles[self.items[b]]):
                         clash |= 1 << b
-                for b in of_session[i]:
-                    clash |= 1 << b
             self.conflict.append(clash & ~(1 << a))
-        plenaries = sum(1 << a for a, (i, _) in enumerate(self.items) if plenary[i])
-        if plenaries:                                   # a plenary clashes with all, both ways
-            self.conflict = [c | (plenaries & ~(1 << b)) for b, c in enumerate(self.conflict)]
-        # Hall's condition: unions R of usable-room sets holding more sessions than |R|
+        # counting limits of the rule families: at most cap of these items together
         self.hall_cap: list[int] = []
         self.fam_of: list[list[int]] = [[] for _ in range(n)]
         self.fam_mask: list[int] = []
-        union = reduce(lambda x, y: x | y, self.masks, 0)
-        family = set(_union_closure(sorted(set(self.masks)))) | {union} if n else set()
-        for R in sorted(family, key=lambda m: (m.bit_count(), m)):
-            inside = [a for a in range(n) if self.masks[a] & ~R == 0]
-            if len({self.items[a][0] for a in inside}) <= R.bit_count():
-                continue
-            f = len(self.hall_cap)
-            self.hall_cap.append(R.bit_count())
-            self.fam_mask.append(sum(1 << a for a in inside))
-            for a in inside:
-                self.fam_of[a].append(f)
-        self.capacity = union.bit_count()
+        self.capacity = len({i for i, _ in self.items})
+        item_options = [(i, roles[(i, role)]) for i, role in self.items]
+        for rule in rules.RULES:
+            for inside, cap in rule.segment_caps(space, g, item_options):
+                if len(inside) == n:
+                    self.capacity = min(self.capacity, cap)
+                if len({self.items[a][0] for a in inside}) <= cap:
+                    continue
+                f = len(self.hall_cap)
+                self.hall_cap.append(cap)
+                self.fam_mask.append(sum(1 << a for a in inside))
+                for a in inside:
+                    self.fam_of[a].append(f)
 
     def cost(self, members) -> float:
         members = list(members)
@@ -274,28 +269,20 @@ class _Segment:
         return upper, [(gain, members) for members, gain in cols], not expired[0]
 
 
-def _links(space: Space) -> tuple[dict[int, set[int]], list[tuple[int, int]]]:
-    """Sessions that may never share a segment (a speaker in common, ``not_with``,
-    ``after``), and the ``after`` links (i, j): i starts once j has ended."""
-    clashes: dict[int, set[int]] = {}
-    by_speaker: dict[str, list[int]] = {}
-    for i, s in enumerate(space.sessions):
-        for p in s.speakers:
-            by_speaker.setdefault(p, []).append(i)
-    for members in by_speaker.values():
-        for i in members:
-            clashes.setdefault(i, set()).update(j for j in members if j != i)
-    after: list[tuple[int, int]] = []
-    for i, s in enumerate(space.sessions):
-        for other, is_after in [(o, False) for o in s.not_with] + [(b, True) for b in s.after]:
-            j = space.index.get(other)
-            if j is None or j == i:
+def _order_rows(space: Space, links: dict[int, dict[int, tuple]]) -> list[tuple[int, int, int, list[int]]]:
+    """Pairs linked by a rule that is more than "never overlap" (an order between
+    them): (i, k, j, the options q of j compatible with i at k), one row each."""
+    out = []
+    sessions, options = space.sessions, space.options
+    for i, linked in sorted(links.items()):
+        for j, linking in sorted(linked.items()):
+            ordered = tuple(r for r in linking if not r.overlap_only)
+            if not ordered:
                 continue
-            clashes.setdefault(i, set()).add(j)
-            clashes.setdefault(j, set()).add(i)
-            if is_after:
-                after.append((i, j))
-    return clashes, after
+            for k, o in enumerate(options[i]):
+                ok = [q for q, oj in enumerate(options[j]) if not rules.clash(ordered, sessions[i], o, sessions[j], oj)]
+                out.append((i, k, j, ok))
+    return out
 
 
 def lower_bound(space: Space, obj: TimeObjective, incumbent: dict[int, int] | None = None,
@@ -332,18 +319,17 @@ def lower_bound(space: Space, obj: TimeObjective, incumbent: dict[int, int] | No
         return float(step * math.ceil((value - 1e-6) / step))
 
     # -- pricing data per segment --------------------------------------------------------------
-    clashes, after_links = _links(space)
+    links = rules.links(space.conf, space.sessions)
     weights: dict[int, dict[int, float]] = {}
     for (i, j), w in obj.pair.items():
         if w:
             weights.setdefault(i, {})[j] = w
             weights.setdefault(j, {})[i] = w
-    plenary = [s.is_plenary for s in space.sessions]
     segs: list[_Segment] = []
     for g in range(len(space.segments)):
         if time.monotonic() > deadline:
             return 0.0, f"none (time limit of {time_limit:g} s reached while setting up)"
-        sg = _Segment(space, g, weights, clashes, plenary)
+        sg = _Segment(space, g, weights, links)
         if sg.items:
             segs.append(sg)
     seg_pos = {sg.g: p for p, sg in enumerate(segs)}
@@ -379,15 +365,13 @@ def lower_bound(space: Space, obj: TimeObjective, incumbent: dict[int, int] | No
         conv_x[i].SetCoefficient(v, 1)
         for p, a in rows:
             link[p][a].SetCoefficient(v, -1)
-    after_rows = []                                   # (row, i, k, j, options q of j that end by then)
-    for i, j in after_links:
-        for k, o in enumerate(space.options[i]):
-            ok = [q for q, oj in enumerate(space.options[j]) if oj.t1 <= o.t0]
-            row = lp.Constraint(-inf, 0)
-            row.SetCoefficient(xvar[(i, k)], 1)
-            for q in ok:
-                row.SetCoefficient(xvar[(j, q)], -1)
-            after_rows.append((row, i, k, j, ok))
+    order_rows = []                                   # (row, i, k, j, options q of j compatible with it)
+    for i, k, j, ok in _order_rows(space, links):
+        row = lp.Constraint(-inf, 0)
+        row.SetCoefficient(xvar[(i, k)], 1)
+        for q in ok:
+            row.SetCoefficient(xvar[(j, q)], -1)
+        order_rows.append((row, i, k, j, ok))
     objective.SetMinimization()
 
     known: set[tuple[int, tuple[int, ...]]] = set()
@@ -415,7 +399,7 @@ def lower_bound(space: Space, obj: TimeObjective, incumbent: dict[int, int] | No
         """L(pi, rho): per segment minus the upper bound on its best group value, plus
         per session its cheapest option once the relaxed rows are priced in."""
         xcost = {key: unary[key] + sum(pi[p][a] for p, a in rows) for key, rows in opt_rows.items()}
-        for (_row, i, k, j, ok), r in zip(after_rows, rho):
+        for (_row, i, k, j, ok), r in zip(order_rows, rho):
             if r > 0:
                 xcost[(i, k)] += r
                 for q in ok:
@@ -448,7 +432,7 @@ def lower_bound(space: Space, obj: TimeObjective, incumbent: dict[int, int] | No
             break
         pi = [[max(0.0, c.dual_value()) for c in row] for row in link]
         sigma = [-min(0.0, c.dual_value()) for c in conv_seg]   # what a column must beat
-        rho = [max(0.0, -row.dual_value()) for row, *_ in after_rows]
+        rho = [max(0.0, -row.dual_value()) for row, *_ in order_rows]
         history.append(lp_value)
         now = time.monotonic()
         # the heuristic has stalled when the LP value hardly falls any more

@@ -1,9 +1,10 @@
 """Tabu search on the timetable: fast single-session moves and swaps.
 
 Complements the CP-SAT neighbourhoods of ``lns.py``: thousands of cheap moves
-per second, each checked against the timetable's hard rules (speakers,
-``not_with``, plenaries, ``after``, and a room for everyone in every segment:
-an exact bipartite matching, kept incrementally). A move just made may not be
+per second, each checked against the hard rules through the rule registry: the
+pairwise clash test of every family that links the moved session to another,
+and every counting family's tracker (a room for everyone in every segment: an
+exact bipartite matching, kept incrementally). A move just made may not be
 undone for a while (the tabu tenure), unless it leads to a new best.
 """
 from __future__ import annotations
@@ -13,88 +14,56 @@ import time
 from collections import defaultdict
 from typing import Callable
 
+from . import rules
 from .goals import TimeObjective, evaluate_times
 from .space import Space
 
 
 class NoRoomMatching(Exception):
-    """The given timetable has a segment where not every session can get a room
-    (the timetable step's counting cuts are capped); the tabu search cannot start
-    from it, and the room step's fall-back repairs it."""
+    """The given timetable has a segment where a counting rule (a room for every
+    session) cannot admit its sessions (the timetable step's counting cuts are
+    capped); the tabu search cannot start from it, and the room step's fall-back
+    repairs it."""
 
 
 class Timetable:
-    """The incremental state: who occupies each segment, and a room matching per segment."""
+    """The incremental state: who occupies each segment, and each counting rule's
+    tracker (``Rule.tracker``) of what fits there."""
 
     def __init__(self, space: Space, obj: TimeObjective, times: dict[int, int]):
         self.space, self.obj = space, obj
         n = len(space.sessions)
         self.segs = [[o.segs for o in opts] for opts in space.options]
-        self.rooms = [[o.rooms for o in opts] for opts in space.options]
         self.partner: list[dict[int, int]] = [dict() for _ in range(n)]
         for (i, j), w in obj.pair.items():
             self.partner[i][j] = w
             self.partner[j][i] = w
-        self.speakers = [frozenset(s.speakers) for s in space.sessions]
-        self.plenary = [s.is_plenary for s in space.sessions]
-        self.not_with = [set() for _ in range(n)]
-        self.after = [[] for _ in range(n)]        # i must start after each of these ends
-        self.before = [[] for _ in range(n)]       # these must start after i ends
-        for i, s in enumerate(space.sessions):
-            for b in s.not_with:
-                j = space.index[b]
-                self.not_with[i].add(j)
-                self.not_with[j].add(i)
-            for b in s.after:
-                j = space.index[b]
-                self.after[i].append(j)
-                self.before[j].append(i)
-        self.by_speaker: dict[str, list[int]] = defaultdict(list)
-        for i, s in enumerate(space.sessions):
-            for p in s.speakers:
-                self.by_speaker[p].append(i)
+        # i -> j -> the rule families that link them (their pairwise clash tests)
+        self.links = rules.links(space.conf, space.sessions)
         self.times = dict(times)
         self.occ: list[set[int]] = [set() for _ in space.segments]
-        self.match: list[dict[int, int]] = [dict() for _ in space.segments]    # segment -> session -> room
-        self.holder: list[dict[int, int]] = [dict() for _ in space.segments]   # segment -> room -> session
+        self.trackers = [t for r in rules.RULES if (t := r.tracker(space, self.times)) is not None]
         for i, k in self.times.items():
             for g in self.segs[i][k]:
                 self.occ[g].add(i)
         for g in range(len(space.segments)):
             for i in sorted(self.occ[g]):
-                if not self._augment(g, i, self.times[i]):
-                    raise NoRoomMatching(f"segment {g}: no room matching for its sessions")
+                if not self._admit(g, i, self.times[i]):
+                    raise NoRoomMatching(f"segment {g}: a counting rule cannot admit its sessions")
         self.value = evaluate_times(space, obj, self.times)
 
-    # -- rooms: incremental bipartite matching per segment -------------------------------------------
-    def _augment(self, g: int, i: int, k: int, hold: dict | None = None) -> bool:
-        match, holder = self.match[g], self.holder[g]
-        seen: set[int] = set()
-        options = {i: k}
-        if hold:
-            options.update(hold)
+    # -- counting rules: every tracker admits, or none ----------------------------------------------
+    def _admit(self, g: int, i: int, k: int) -> bool:
+        for n, t in enumerate(self.trackers):
+            if not t.admit(g, i, k):
+                for done in self.trackers[:n]:
+                    done.release(g, i)
+                return False
+        return True
 
-        def rooms_of(x: int):
-            return self.rooms[x][options.get(x, self.times.get(x))]
-
-        def try_place(x: int) -> bool:
-            for r in rooms_of(x):
-                if r in seen:
-                    continue
-                seen.add(r)
-                y = holder.get(r)
-                if y is None or try_place(y):
-                    holder[r] = x
-                    match[x] = r
-                    return True
-            return False
-
-        return try_place(i)
-
-    def _remove(self, g: int, i: int) -> None:
-        r = self.match[g].pop(i, None)
-        if r is not None and self.holder[g].get(r) == i:
-            del self.holder[g][r]
+    def _release(self, g: int, i: int) -> None:
+        for t in self.trackers:
+            t.release(g, i)
 
     # -- costs ----------------------------------------------------------------------------------------
     def cost_at(self, i: int, k: int, ignore: int = -1) -> int:
@@ -108,55 +77,48 @@ class Timetable:
                     total += partner.get(j, 0)
         return total
 
-    # -- feasibility (all but rooms) ------------------------------------------------------------------
+    # -- feasibility of the pairwise rules --------------------------------------------------------------
     def allowed(self, i: int, k: int, ignore: int = -1, moved: dict[int, int] | None = None) -> bool:
-        opt = self.space.options[i][k]
-        spk, nw = self.speakers[i], self.not_with[i]
-        for g in self.segs[i][k]:
-            for j in self.occ[g]:
-                if j == i or j == ignore:
-                    continue
-                if self.plenary[i] or self.plenary[j] or j in nw or (spk and spk & self.speakers[j]):
-                    return False
+        """May session i take option k? Checked against every session a rule links it
+        to, at its current option (or its option in ``moved``; ``ignore``: a session
+        about to leave, when it is not in ``moved``)."""
+        space = self.space
+        si, oi = space.sessions[i], space.options[i][k]
         moved = moved or {}
-        for j in self.after[i]:
-            if self.space.options[j][moved.get(j, self.times[j])].t1 > opt.t0:
-                return False
-        for j in self.before[i]:
-            if opt.t1 > self.space.options[j][moved.get(j, self.times[j])].t0:
+        for j, linking in self.links.get(i, {}).items():
+            q = moved.get(j)
+            if q is None:
+                if j == ignore or j not in self.times:
+                    continue
+                q = self.times[j]
+            if rules.clash(linking, si, oi, space.sessions[j], space.options[j][q]):
                 return False
         return True
 
     # -- moves ------------------------------------------------------------------------------------------
     def relocate(self, i: int, k: int) -> bool:
-        """Move session i to option k if a room is found in every segment; else change nothing."""
+        """Move session i to option k if every counting rule admits it in every segment; else change nothing."""
         old = self.times[i]
         for g in self.segs[i][old]:
             self.occ[g].discard(i)
-            self._remove(g, i)
+            self._release(g, i)
         self.times[i] = k
         placed = []
-        ok = True
         for g in self.segs[i][k]:
-            snapshot = (dict(self.match[g]), dict(self.holder[g]))
-            if self._augment(g, i, k):
+            if self._admit(g, i, k):
                 self.occ[g].add(i)
-                placed.append((g, snapshot))
-            else:
-                self.match[g], self.holder[g] = snapshot
-                ok = False
-                break
-        if ok:
-            return True
-        for g, snapshot in placed:
-            self.occ[g].discard(i)
-            self.match[g], self.holder[g] = snapshot
-        self.times[i] = old
-        for g in self.segs[i][old]:
-            self.occ[g].add(i)
-            if not self._augment(g, i, old):   # pragma: no cover - the old place had a room
-                raise RuntimeError("lost a room while undoing a move")
-        return False
+                placed.append(g)
+                continue
+            for p in placed:
+                self.occ[p].discard(i)
+                self._release(p, i)
+            self.times[i] = old
+            for p in self.segs[i][old]:
+                self.occ[p].add(i)
+                if not self._admit(p, i, old):   # pragma: no cover - the old place was admitted
+                    raise RuntimeError("lost a place while undoing a move")
+            return False
+        return True
 
 
 def tabu_search(space: Space, obj: TimeObjective, times: dict[int, int], stop: Callable[[], bool], *,
@@ -166,7 +128,7 @@ def tabu_search(space: Space, obj: TimeObjective, times: dict[int, int], stop: C
     tt = Timetable(space, obj, times)
     rng = random.Random(seed)
     n = len(space.sessions)
-    movable = [i for i in range(n) if len(space.options[i]) > 1 and not space.sessions[i].is_plenary]
+    movable = [i for i in range(n) if len(space.options[i]) > 1]
     if not movable:
         return dict(tt.times), tt.value
     best_times, best_value = dict(tt.times), tt.value
@@ -213,7 +175,7 @@ def tabu_search(space: Space, obj: TimeObjective, times: dict[int, int], stop: C
                 for j in sorted(others):
                     q0 = tt.times[j]
                     q = space.option_at(j, space.options[i][k0].date, space.options[i][k0].start)
-                    if q is None or tt.plenary[j] or not tt.allowed(j, q, ignore=i, moved={i: k}) \
+                    if q is None or not tt.allowed(j, q, ignore=i, moved={i: k}) \
                             or not tt.allowed(i, k, ignore=j, moved={j: q}):
                         continue
                     before = tt.cost_at(i, k0) + tt.cost_at(j, q0, ignore=i)
