@@ -106,21 +106,27 @@ def after_cycles(conf: Conference) -> list[Problem]:
     return out
 
 
-def usable_rooms(conf: Conference, s: Session) -> list[str]:
-    return [r.id for r in conf.rooms if r.capacity >= s.expected_attendance and s.requires <= r.features]
+def usable_rooms(conf: Conference, s: Session, grid=None) -> list[str]:
+    """The rooms the hard rules let ``s`` use whatever the time (capacity, features,
+    a room pin): the rule registry's own test, so input checks and solver agree."""
+    from ..solve import rules
+    from ..solve.rules.grid import Grid
+    grid = grid or Grid(conf)
+    return [r.id for r in conf.rooms if rules.room_allowed(grid, s, r)]
 
 
 def sessions_that_fit_nowhere(conf: Conference) -> list[Problem]:
+    from ..solve import rules
+    from ..solve.rules.grid import Grid
     out = []
-    has_plenary_slots = any(sl.is_plenary for sl in conf.slots)
+    grid = Grid(conf)
+    has_plenary_slots = grid.has_plenary_slots
     for s in conf.sessions:
-        rooms = usable_rooms(conf, s)
-        if s.pin and s.pin.room and s.pin.room in conf.room:
-            rooms = [r for r in rooms if r == s.pin.room]
+        rooms = usable_rooms(conf, s, grid)
         if not rooms:
             biggest = max((r.capacity for r in conf.rooms), default=0)
             featured = [r for r in conf.rooms if s.requires <= r.features]
-            if s.pin and s.pin.room in conf.room and s.pin.room not in usable_rooms(conf, s):
+            if s.pin and s.pin.room in conf.room:
                 r = conf.room[s.pin.room]
                 why = (f"is pinned to {r.id} ({r.capacity} seats, features: {', '.join(sorted(r.features)) or 'none'}), "
                        f"which cannot hold {s.expected_attendance} people needing {', '.join(sorted(s.requires)) or 'nothing'}")
@@ -140,19 +146,7 @@ def sessions_that_fit_nowhere(conf: Conference) -> list[Problem]:
                                f"session {s.id} fits no room: it {why}", fix))
             continue
         # a run of slots long enough for the duration, of the right kind
-        fits_time = False
-        for day in conf.days:
-            for sl in day.slots:
-                run = conf.covered_slots(s, day.date, sl.start)
-                if not run:
-                    continue
-                if has_plenary_slots and any(x.is_plenary != s.is_plenary for x in run):
-                    continue
-                fits_time = True
-                break
-            if fits_time:
-                break
-        if not fits_time:
+        if not any(rules.in_grid(grid, s, run) for run in grid.runs(s)):
             longest = max((sl.end - sl.start for sl in conf.slots if sl.is_plenary == s.is_plenary or not has_plenary_slots),
                           default=0)
             kind = "plenary " if s.is_plenary and has_plenary_slots else ""
