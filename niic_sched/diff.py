@@ -26,13 +26,13 @@ from pathlib import Path
 from .export.csv import spreadsheet_csv
 from .io.yamlfile import read_yaml
 from .model import Conference, Schedule, hhmm
+from .text import weekday_name
 
 KINDS = ("added", "cancelled", "retimed", "moved")
 KIND_TEXT = {"added": "added", "cancelled": "cancelled", "retimed": "new time", "moved": "new room"}
 HEADINGS = {"added": "Added", "cancelled": "Cancelled", "retimed": "Retimed (new day or time)",
             "moved": "Moved to another room (same time)"}
 CSV_COLUMNS = ("speaker_id", "name", "organization", "session", "title", "change", "old", "new")
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class Place:
     def text(self) -> str:
         """'Monday 2014-12-08, 10:30-11:45, Ballroom A' (weekday in English, locale-free)."""
         time = hhmm(self.start) + (f"-{hhmm(self.end)}" if self.end is not None else "")
-        return f"{_WEEKDAYS[self.day.weekday()]} {self.day.isoformat()}, {time}, {self.room_name}"
+        return f"{weekday_name(self.day)} {self.day.isoformat()}, {time}, {self.room_name}"
 
 
 @dataclass(frozen=True)
