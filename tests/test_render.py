@@ -17,9 +17,11 @@ from helpers import DAY1, default_days, write_conf
 from niic_sched.io import load
 from niic_sched.io.schedule_file import read_schedule
 from niic_sched.model import Assignment, Schedule
+from niic_sched.program import PlacedProgram, ScheduleMismatch
 from niic_sched.render import PACKAGE_TEMPLATES, environment
 from niic_sched.render.pdf import css_string, door_sheet_pages, grid_pages, index_pages
-from niic_sched.render.view import anchor, build_program, first_strong_dir
+from niic_sched.render.view import anchor, program_view
+from niic_sched.text import direction
 
 SITE_PAGES = ("index.html", "sessions.html", "tracks.html", "rooms.html", "speakers.html", "agenda.html")
 XSS = "<script>alert(1)</script>"
@@ -61,6 +63,11 @@ def sample(tmp_path_factory):
     return {"conf": load(ROOT), "schedule": read_schedule(sched), "schedule_path": sched, "out": out}
 
 
+def view_of(conf, schedule):
+    """The render view model of a schedule (PlacedProgram checks it first)."""
+    return program_view(PlacedProgram.build(conf, schedule))
+
+
 def small_conf(folder: Path, **kw) -> Path:
     """Two rooms, one day with a plenary slot and three regular slots."""
     sessions = kw.pop("sessions", None) or [
@@ -98,7 +105,7 @@ def schedule_of(rows) -> Schedule:
 # ---------------------------------------------------------------------------------------- view model
 def test_grid_spans_rows_for_long_sessions_and_width_for_plenaries(tmp_path):
     conf = load(small_conf(tmp_path / "c"))
-    program = build_program(conf, schedule_of(SMALL_PLACEMENT))
+    program = view_of(conf, schedule_of(SMALL_PLACEMENT))
     day = program.days[0]
     assert [r.id for r in day.rooms] == ["r1", "r2"]
     rows = day.grid.rows
@@ -116,21 +123,23 @@ def test_grid_spans_rows_for_long_sessions_and_width_for_plenaries(tmp_path):
 def test_sessions_that_collide_in_a_forced_schedule_share_a_cell(tmp_path):
     conf = load(small_conf(tmp_path / "c"))
     rows = SMALL_PLACEMENT[:3] + [("s004", "10:30", "r2")]          # s003 and s004 both in r2 at 10:30
-    program = build_program(conf, schedule_of(rows))
+    program = view_of(conf, schedule_of(rows))
     cell = next(c for c in program.days[0].grid.rows[1].cells if c.room.id == "r2")
     assert sorted(s.id for s in cell.sessions) == ["s003", "s004"]
 
 
-def test_unplaceable_assignments_are_warned_about_not_raised(tmp_path):
+def test_unplaceable_assignments_are_refused_before_anything_is_drawn(tmp_path):
     conf = load(small_conf(tmp_path / "c"))
-    program = build_program(conf, schedule_of(SMALL_PLACEMENT[:3] + [("s004", "15:00", "nowhere")]))
-    assert any("s004" in w and "nowhere" in w for w in program.warnings)
+    with pytest.raises(ScheduleMismatch) as caught:
+        view_of(conf, schedule_of(SMALL_PLACEMENT[:3] + [("s004", "15:00", "nowhere")]))
+    assert any("s004" in p.what and "nowhere" in p.what for p in caught.value.problems)
+    program = view_of(conf, schedule_of(SMALL_PLACEMENT[:3]))       # left out: listed, not drawn
     assert [s.id for s in program.unscheduled] == ["s004"]
 
 
 def test_grid_pages_cut_columns_evenly_and_mark_continued_cells(tmp_path):
     conf = load(small_conf(tmp_path / "c"))
-    day = build_program(conf, schedule_of(SMALL_PLACEMENT)).days[0]
+    day = view_of(conf, schedule_of(SMALL_PLACEMENT)).days[0]
     pages = day.grid_pages(max_cols=1, max_rows=2)
     assert [(len(g.rooms), len(g.rows)) for g in pages] == [(1, 2), (1, 2), (1, 2), (1, 2)]
     assert [g.part for g in pages] == [1, 2, 3, 4] and {g.parts for g in pages} == {4}
@@ -148,7 +157,7 @@ def test_speaker_index_columns_respect_capacity_and_never_end_with_a_letter(tmp_
     conf = load(write_conf(tmp_path / "c", sessions=sessions, speakers=speakers, days=days, rooms=rooms))
     rows = [Assignment(f"s{i:03d}", conf.days[i // 20].date, conf.days[0].slots[(i // 2) % 10].start, f"r{i % 2 + 1}")
             for i in range(40)]
-    program = build_program(conf, Schedule(tuple(rows)))
+    program = view_of(conf, Schedule(tuple(rows)))
     assert not program.warnings
     pages = index_pages(program, columns=3, lines=9, first=7)
     columns = [col for page in pages for col in page]
@@ -162,7 +171,7 @@ def test_speaker_index_columns_respect_capacity_and_never_end_with_a_letter(tmp_
 def test_helpers_for_ids_directions_and_css_strings():
     assert anchor("session", "s 1/é") == "session-s_20_1_2f__e9_"
     assert anchor("room", "a-b") != anchor("room", "a_b")
-    assert first_strong_dir("الجاليات: Supporting") == "rtl" and first_strong_dir("12: María") == "ltr"
+    assert direction("الجاليات: Supporting") == "rtl" and direction("12: María") == "ltr"
     assert css_string('Say "hi"\\\n') == '"Say \\"hi\\"\\\\\\a "'
 
 
@@ -224,7 +233,7 @@ def test_sample_pdf_structure(sample):
     cover = pages[0]
     for text in (conf.name, "7–9 December 2014", conf.venue, *conf.hosts):
         assert norm(text) in cover, text
-    program = build_program(conf, sample["schedule"])
+    program = view_of(conf, sample["schedule"])
     n_grids = sum(len(g) for _, g in grid_pages(program))
     landscape = [i for i, p in enumerate(reader.pages) if float(p.mediabox.width) > float(p.mediabox.height)]
     assert len(landscape) == n_grids == 3                        # one grid page per day for the sample
@@ -250,7 +259,7 @@ def test_sample_pdf_structure(sample):
 
 
 def test_sample_door_sheets_one_page_per_room_and_day(sample):
-    program = build_program(sample["conf"], sample["schedule"])
+    program = view_of(sample["conf"], sample["schedule"])
     sheets = door_sheet_pages(program)
     pages = pdf_pages(sample["out"] / "door-sheets.pdf")
     assert len(pages) == len(sheets)
@@ -382,7 +391,7 @@ def test_a_wide_program_prints_each_grid_on_its_own_landscape_pages(tmp_path, ge
     r = cli("render", folder, "--schedule", ref, "-o", out, "-q")
     assert r.exit_code == 0, r.stderr
     conf = load(folder)
-    program = build_program(conf, read_schedule(ref))
+    program = view_of(conf, read_schedule(ref))
     grids = grid_pages(program)
     assert [len(pages) for _, pages in grids] == [3, 3]                 # 20 rooms -> 3 pages of 6-7 rooms
     assert {len(p.grid.rooms) for _, pages in grids for p in pages} == {6, 7}

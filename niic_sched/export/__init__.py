@@ -1,62 +1,44 @@
 """Exports of a solved program: a printable agenda workbook, iCalendar, frab
-XML and JSON (conference apps), and CSV. Each is written atomically, in UTF-8.
+XML and JSON (conference apps), and CSV, as UTF-8 bytes (the caller writes
+them atomically, io/atomic.py).
 
-    export(conf, schedule, "ics", "program/schedule.ics")
+    data, warnings = render(conf, schedule, "ics", "program/schedule.yaml")
+    data = render_placed(PlacedProgram.build(conf, schedule), "ics")      # the same bytes
 """
 from __future__ import annotations
 
-import os
+from importlib import import_module
 from typing import Callable
 
-from ..io.atomic import write_bytes_atomic
 from ..model import Conference, Schedule
-from .common import Program
+from ..program import PlacedProgram
 
 
-def _xlsx(p: Program) -> bytes:
-    from .xlsx import xlsx_bytes
-    return xlsx_bytes(p)
+def _lazy(module: str, function: str) -> Callable[[PlacedProgram], bytes]:
+    """The writer ``function`` of ``module``, imported on first use (openpyxl, icalendar are slow to load)."""
+    def write(program: PlacedProgram) -> bytes:
+        return getattr(import_module(f".{module}", __name__), function)(program)
+    write.__name__ = write.__qualname__ = function
+    return write
 
 
-def _ics(p: Program) -> bytes:
-    from .ics import ics_bytes
-    return ics_bytes(p)
-
-
-def _frab_xml(p: Program) -> bytes:
-    from .frab import frab_xml_bytes
-    return frab_xml_bytes(p)
-
-
-def _frab_json(p: Program) -> bytes:
-    from .frab import frab_json_bytes
-    return frab_json_bytes(p)
-
-
-def _csv(p: Program) -> bytes:
-    from .csv import csv_bytes
-    return csv_bytes(p)
-
-
-# format -> (renderer, default file name under program/)
-FORMATS: dict[str, tuple[Callable[[Program], bytes], str]] = {
-    "xlsx": (_xlsx, "agenda.xlsx"),
-    "ics": (_ics, "schedule.ics"),
-    "frab-xml": (_frab_xml, "schedule.xml"),
-    "frab-json": (_frab_json, "schedule.json"),
-    "csv": (_csv, "sessions.csv"),
+# format -> (writer of a PlacedProgram -> bytes, default file name under program/)
+FORMATS: dict[str, tuple[Callable[[PlacedProgram], bytes], str]] = {
+    "xlsx": (_lazy("xlsx", "xlsx_bytes"), "agenda.xlsx"),
+    "ics": (_lazy("ics", "ics_bytes"), "schedule.ics"),
+    "frab-xml": (_lazy("frab", "frab_xml_bytes"), "schedule.xml"),
+    "frab-json": (_lazy("frab", "frab_json_bytes"), "schedule.json"),
+    "csv": (_lazy("csv", "csv_bytes"), "sessions.csv"),
 }
 
 
+def render_placed(program: PlacedProgram, fmt: str) -> bytes:
+    """The bytes of one export of a placed program."""
+    return FORMATS[fmt][0](program)
+
+
 def render(conf: Conference, schedule: Schedule, fmt: str, source: str = "schedule") -> tuple[bytes, list[str]]:
-    """The export's bytes and any warnings (InputError when the schedule does not fit the conference)."""
-    program = Program(conf, schedule, source)
-    return FORMATS[fmt][0](program), program.warnings
-
-
-def export(conf: Conference, schedule: Schedule, fmt: str, out: str | os.PathLike,
-           source: str = "schedule") -> list[str]:
-    """Render and write atomically; returns warnings."""
-    data, warnings = render(conf, schedule, fmt, source)
-    write_bytes_atomic(out, data)
-    return warnings
+    """The export's bytes and any warnings (ScheduleMismatch, an InputError, when the
+    schedule does not fit the conference; hard rules are not judged here)."""
+    program = PlacedProgram.build(conf, schedule, source)
+    return render_placed(program, fmt), list(program.warnings)

@@ -16,7 +16,7 @@ import csv
 import io
 
 from ..model import hhmm
-from .common import Program
+from ..program import PlacedProgram
 
 COLUMNS = ("session", "title", "format", "track", "day", "start", "end", "begins", "ends", "room", "room_name",
            "speakers", "organizations", "language", "expected_attendance", "abstract")
@@ -29,22 +29,21 @@ def guard(value) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def rows(program: Program) -> list[list[str]]:
+def rows(program: PlacedProgram) -> list[list[str]]:
+    def people(s) -> list[str]:
+        speakers = program.speakers_of(s)
+        return ["; ".join(p.name for p in speakers),
+                "; ".join(dict.fromkeys(p.organization for p in speakers if p.organization))]
+
     out = []
-    for p in program.placed:
+    for p in program.placements:
         s = p.session
-        speakers = program.speakers(s)
         out.append([s.id, s.title, s.format, s.track, p.day.isoformat(), hhmm(p.start), hhmm(p.end),
                     p.begins.strftime("%Y-%m-%d %H:%M"), p.ends.strftime("%Y-%m-%d %H:%M"), p.room.id, p.room.name,
-                    "; ".join(name for _, name, _ in speakers),
-                    "; ".join(dict.fromkeys(org for _, _, org in speakers if org)),
-                    s.language or "", s.expected_attendance or "", s.abstract])
+                    *people(s), s.language or "", s.expected_attendance or "", s.abstract])
     for s in program.unplaced:
-        speakers = program.speakers(s)
         out.append([s.id, s.title, s.format, s.track, "", "", "", "", "", "", "",
-                    "; ".join(name for _, name, _ in speakers),
-                    "; ".join(dict.fromkeys(org for _, _, org in speakers if org)),
-                    s.language or "", s.expected_attendance or "", s.abstract])
+                    *people(s), s.language or "", s.expected_attendance or "", s.abstract])
     return out
 
 
@@ -58,5 +57,5 @@ def spreadsheet_csv(header, body) -> bytes:
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
-def csv_bytes(program: Program) -> bytes:
+def csv_bytes(program: PlacedProgram) -> bytes:
     return spreadsheet_csv(COLUMNS, rows(program))

@@ -28,7 +28,8 @@ import re
 import xml.etree.ElementTree as ET
 
 from .. import __version__
-from .common import Program, ascii_slug, at, clock, numeric_ids, room_uuid, session_uuid, speaker_uuid
+from ..program import PlacedProgram
+from .common import ascii_slug, clock, numeric_ids, room_uuid, session_uuid, speaker_uuid
 
 TRACK_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2",
                 "#7f7f7f", "#bcbd22", "#393b79", "#637939")
@@ -76,15 +77,15 @@ def track_slug(name: str, i: int) -> str:
     return s if len(s) >= 2 and s != "track" else f"track-{i}"
 
 
-def _version(program: Program) -> str:
-    text = "\n".join(f"{p.session.id} {p.day} {p.start} {p.room.id}" for p in program.placed)
+def _version(program: PlacedProgram) -> str:
+    text = "\n".join(f"{p.session.id} {p.day} {p.start} {p.room.id}" for p in program.placements)
     return "1.0-" + hashlib.sha256(text.encode()).hexdigest()[:8]
 
 
 class Frab:
     """The frab document of a program, rendered as XML or JSON."""
 
-    def __init__(self, program: Program):
+    def __init__(self, program: PlacedProgram):
         self.program = program
         conf = self.conf = program.conf
         self.acronym = acronym(conf)
@@ -109,7 +110,7 @@ class Frab:
     def days(self):
         """(index, date, day start, day end, [(room name, room guid, [placed...])])."""
         conf = self.conf
-        by_day = self.program.by_day()
+        by_day = self.program.by_day
         out = []
         for i, d in enumerate(conf.days, start=1):
             placed = by_day.get(d.date, [])
@@ -120,7 +121,7 @@ class Frab:
                 events = sorted((p for p in placed if p.room.id == r.id), key=lambda p: p.start)
                 if events:
                     rooms.append((self.room_name[r.id], str(room_uuid(conf, r.id)), events))
-            out.append((i, d.date, at(conf, d.date, first), at(conf, d.date, last), rooms))
+            out.append((i, d.date, self.program.local(d.date, first), self.program.local(d.date, last), rooms))
         return out
 
     def time_zone_name(self) -> str:
@@ -151,9 +152,9 @@ class Frab:
             "description": "",
             "recording_license": "",
             "do_not_record": False,
-            "persons": [{"id": self.person_ids[pid], "guid": str(speaker_uuid(self.conf, pid)),
-                         "public_name": name, "biography": org or None, "answers": []}
-                        for pid, name, org in self.program.speakers(s)],
+            "persons": [{"id": self.person_ids[q.id], "guid": str(speaker_uuid(self.conf, q.id)),
+                         "public_name": q.name, "biography": q.organization or None, "answers": []}
+                        for q in p.speakers],
             "links": [],
             "attachments": [],
         }
@@ -249,16 +250,16 @@ class Frab:
         sub("description", "")
         sub("logo", "")
         persons = ET.SubElement(e, "persons")
-        for pid, name, _org in self.program.speakers(s):
-            ET.SubElement(persons, "person", id=str(self.person_ids[pid]),
-                          guid=str(speaker_uuid(self.conf, pid))).text = xml_text(name)
+        for q in p.speakers:
+            ET.SubElement(persons, "person", id=str(self.person_ids[q.id]),
+                          guid=str(speaker_uuid(self.conf, q.id))).text = xml_text(q.name)
         ET.SubElement(e, "links")
         ET.SubElement(e, "attachments")
 
 
-def frab_xml_bytes(program: Program) -> bytes:
+def frab_xml_bytes(program: PlacedProgram) -> bytes:
     return Frab(program).xml_bytes()
 
 
-def frab_json_bytes(program: Program) -> bytes:
+def frab_json_bytes(program: PlacedProgram) -> bytes:
     return Frab(program).json_bytes()

@@ -14,15 +14,16 @@ import datetime as dt
 import re
 
 from .. import __version__
-from .common import Program, session_uuid
+from ..program import PlacedProgram
+from .common import session_uuid
 
 
-def description(program: Program, p) -> str:
+def description(p) -> str:
     s = p.session
     lines = []
-    speakers = program.speakers(s)
-    if speakers:
-        lines.append("Speakers: " + "; ".join(f"{name} ({org})" if org else name for _, name, org in speakers))
+    if p.speakers:
+        lines.append("Speakers: " + "; ".join(f"{q.name} ({q.organization})" if q.organization else q.name
+                                             for q in p.speakers))
     bits = [f"Track: {s.track}" if s.track else "", f"Format: {s.format}" if s.format else "",
             f"Language: {s.language}" if s.language else ""]
     if any(bits):
@@ -32,7 +33,7 @@ def description(program: Program, p) -> str:
     return "\n".join(lines)
 
 
-def ics_bytes(program: Program, now: dt.datetime | None = None) -> bytes:
+def ics_bytes(program: PlacedProgram, now: dt.datetime | None = None) -> bytes:
     import icalendar
 
     conf = program.conf
@@ -47,7 +48,7 @@ def ics_bytes(program: Program, now: dt.datetime | None = None) -> bytes:
     url = conf.url if re.match(r"^https?://", conf.url or "", re.I) else ""   # never javascript: or data:
     if url:
         cal.add("url", url)
-    for p in program.placed:
+    for p in program.placements:
         s = p.session
         ev = icalendar.Event()
         ev.add("uid", str(session_uuid(conf, s.id)))
@@ -56,7 +57,7 @@ def ics_bytes(program: Program, now: dt.datetime | None = None) -> bytes:
         ev.add("dtend", p.ends)
         ev.add("summary", s.title)
         ev.add("location", p.room.name)
-        text = description(program, p)
+        text = description(p)
         if text:
             ev.add("description", text)
         if s.track:
@@ -64,7 +65,7 @@ def ics_bytes(program: Program, now: dt.datetime | None = None) -> bytes:
         if url:
             ev.add("url", f"{url.rstrip('/')}#{s.id}")
         cal.add_component(ev)
-    if program.placed:
-        years = sorted({p.begins.year for p in program.placed} | {p.ends.year for p in program.placed})
+    if program.placements:
+        years = sorted({p.begins.year for p in program.placements} | {p.ends.year for p in program.placements})
         cal.add_missing_timezones(first_date=dt.date(years[0] - 1, 1, 1), last_date=dt.date(years[-1] + 2, 1, 1))
     return cal.to_ical()

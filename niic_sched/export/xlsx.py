@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import io
 import math
-import unicodedata
 
-from .common import Program, clock
+from ..program import PlacedProgram
+from ..text import direction, weekday_name, weekday_short
+from .common import clock, speaker_names
 
 TRACK_FILLS = ("DCEAF7", "FBE3D6", "E2F0D9", "EDE3F3", "FFF2CC", "DDF1F4", "EFE2D8", "FADBEB", "E7E6E6",
                "F1F3D0", "D9DDEE", "E4EBD6")
@@ -19,23 +20,12 @@ TIME_WIDTH = 14
 LINE_POINTS = 15
 
 
-def is_rtl(text: str) -> bool:
-    """True when the first letter with a direction is right-to-left (Arabic, Hebrew, ...)."""
-    for ch in text:
-        kind = unicodedata.bidirectional(ch)
-        if kind in ("R", "AL"):
-            return True
-        if kind == "L":
-            return False
-    return False
-
-
 def _lines(text: str, width: int) -> int:
     return sum(max(1, math.ceil(len(line) / max(1, width - 2))) for line in text.split("\n"))
 
 
 def _sheet_title(day, used: set[str]) -> str:
-    title = day.strftime("%a %Y-%m-%d")
+    title = f"{weekday_short(day)} {day.isoformat()}"
     base, n = title, 2
     while title in used:
         title = f"{base} ({n})"
@@ -52,7 +42,7 @@ def _top_left(ws, row: int, column: int) -> tuple[int, int]:
     return row, column
 
 
-def xlsx_bytes(program: Program) -> bytes:
+def xlsx_bytes(program: PlacedProgram) -> bytes:
     import openpyxl
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
@@ -71,7 +61,7 @@ def xlsx_bytes(program: Program) -> bytes:
 
     def align(text: str, horizontal: str | None = None) -> Alignment:
         return Alignment(wrap_text=True, vertical="top", horizontal=horizontal,
-                         readingOrder=2 if is_rtl(text) else 0)
+                         readingOrder=2 if direction(text) == "rtl" else 0)
 
     def page_setup(ws, last_col: int, last_row: int, title_rows: str) -> None:
         ws.print_area = f"A1:{get_column_letter(last_col)}{last_row}"
@@ -87,7 +77,7 @@ def xlsx_bytes(program: Program) -> bytes:
         ws.oddFooter.left.text = conf.name.replace("&", "&&")
 
     used_titles: set[str] = set()
-    by_day = program.by_day()
+    by_day = program.by_day
     for d in conf.days:
         placed = by_day.get(d.date, [])
         ws = wb.create_sheet(_sheet_title(d.date, used_titles))
@@ -97,7 +87,7 @@ def xlsx_bytes(program: Program) -> bytes:
         slots = sorted(d.slots, key=lambda s: (s.start, s.end))
         row_of = {(s.start, s.end): i + 3 for i, s in enumerate(slots)}
         last_row = 2 + len(slots)
-        heading = f"{conf.name} · {d.date.strftime('%A')} {d.date.isoformat()}"
+        heading = f"{conf.name} · {weekday_name(d.date)} {d.date.isoformat()}"
         c = put(ws, 1, 1, heading)
         c.font = Font(bold=True, size=14)
         c.alignment = align(heading)
@@ -132,7 +122,7 @@ def xlsx_bytes(program: Program) -> bytes:
             across = s.is_plenary and alone and len(col) > 1
             c0, c1 = (2, last_col) if across else (col[p.room.id], col[p.room.id])
             cells = {(r, ci) for r in range(r0, r1 + 1) for ci in range(c0, c1 + 1)}
-            speakers = program.speaker_names(s)
+            speakers = speaker_names(program, s)
             text = "\n".join(x for x in (s.title, speakers,
                                          " · ".join(y for y in (s.track, s.format) if y),
                                          p.room.name if across else "",
@@ -178,15 +168,15 @@ def xlsx_bytes(program: Program) -> bytes:
         ws.row_dimensions[r].height = lines * LINE_POINTS
 
     r = 1
-    for p in program.placed:
+    for p in program.placements:
         s = p.session
         r += 1
         values = (p.begins.date().isoformat(), clock(p.start), clock(p.end), p.room.name, s.title,
-                  program.speaker_names(s), s.track, s.format, s.language or "", s.id)
+                  speaker_names(program, s), s.track, s.format, s.language or "", s.id)
         listing_row(ws, r, values)
     for s in program.unplaced:
         r += 1
-        listing_row(ws, r, ("not scheduled", "", "", "", s.title, program.speaker_names(s), s.track, s.format,
+        listing_row(ws, r, ("not scheduled", "", "", "", s.title, speaker_names(program, s), s.track, s.format,
                             s.language or "", s.id))
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(r, 2)}"

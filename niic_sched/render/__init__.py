@@ -1,7 +1,8 @@
 """Render a program: the static HTML site and the PDF booklet.
 
-    from niic_sched.render import render
+    from niic_sched.render import render, render_placed
     report = render(conf, schedule, Path("program"), door_sheets=True)
+    report = render_placed(PlacedProgram.build(conf, schedule), Path("program"))   # the same
 
 Outputs are first rendered into a temporary folder next to the output folder,
 then moved into place file by file (each move atomic), so that a render that
@@ -20,7 +21,8 @@ from typing import Callable
 import jinja2
 
 from ..model import Conference, Schedule
-from .view import Program, build_program
+from ..program import PlacedProgram
+from .view import ProgramView, program_view
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -74,15 +76,26 @@ def template_error(exc: Exception) -> RenderError:
 
 def render(conf: Conference, schedule: Schedule, outdir: str | os.PathLike, *,
            templates: str | os.PathLike | None = None, door_sheets: bool = False, pdf: bool = True,
-           progress: Callable[[str], None] | None = None) -> RenderReport:
-    """Write the site (index.html ...) and program.pdf (and door-sheets.pdf) into ``outdir``."""
+           progress: Callable[[str], None] | None = None, source: str = "schedule") -> RenderReport:
+    """Write the site (index.html ...) and program.pdf (and door-sheets.pdf) into ``outdir``.
+
+    Raises ScheduleMismatch (an InputError) when the schedule does not fit the conference;
+    hard rules are not judged here (see niic_sched.program.placed)."""
+    return render_placed(PlacedProgram.build(conf, schedule, source), outdir, templates=templates,
+                         door_sheets=door_sheets, pdf=pdf, progress=progress)
+
+
+def render_placed(placed: PlacedProgram, outdir: str | os.PathLike, *,
+                  templates: str | os.PathLike | None = None, door_sheets: bool = False, pdf: bool = True,
+                  progress: Callable[[str], None] | None = None) -> RenderReport:
+    """``render`` for a program already placed (and judged) by the caller."""
     from .html import write_site
     from .pdf import write_pdfs
 
     say = progress or (lambda _m: None)
     report = RenderReport()
     t0 = time.perf_counter()
-    program = build_program(conf, schedule)
+    program = program_view(placed)
     report.warnings.extend(program.warnings)
     report.seconds["view"] = round(time.perf_counter() - t0, 3)
     env = environment(templates)
@@ -124,4 +137,5 @@ def _move_into_place(stage: Path, outdir: Path, names: list[str]) -> list[Path]:
     return out
 
 
-__all__ = ["render", "environment", "build_program", "Program", "RenderError", "RenderReport", "PACKAGE_TEMPLATES"]
+__all__ = ["render", "render_placed", "environment", "program_view", "ProgramView", "RenderError", "RenderReport",
+           "PACKAGE_TEMPLATES"]

@@ -12,7 +12,7 @@ from pathlib import Path
 import jinja2
 
 from . import asset
-from .view import Program
+from .view import ProgramView
 
 PAGES = (
     # (page id, template, navigation label, page title)
@@ -26,7 +26,7 @@ PAGES = (
 STATIC = ("site.css", "app.js")
 
 
-def data_script(program: Program) -> str:
+def data_script(program: ProgramView) -> str:
     """assets/program-data.js: the program as a JavaScript object, safe to load with <script src>."""
     text = json.dumps(program.data(), ensure_ascii=False, separators=(",", ":"), sort_keys=False)
     for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
@@ -36,7 +36,7 @@ def data_script(program: Program) -> str:
             f"window.NIIC_PROGRAM = {text};\n")
 
 
-def write_site(program: Program, env: jinja2.Environment, dest: Path) -> list[str]:
+def write_site(program: ProgramView, env: jinja2.Environment, dest: Path) -> list[str]:
     """Render every page and asset into ``dest``; returns the written names relative to ``dest``."""
     nav = [(pid, label) for pid, _, label, _ in PAGES if pid != "agenda"]
     written: list[str] = []

@@ -23,7 +23,7 @@ from pathlib import Path
 import jinja2
 
 from . import RenderError, asset
-from .view import DayView, Grid, Program
+from .view import DayView, Grid, ProgramView
 
 MAX_ROWS = 12          # slots on one grid page (A4 landscape)
 # speaker index: items are one line of fixed height (4 mm in program.css), laid out in three
@@ -42,7 +42,7 @@ def max_cols(rows: int) -> int:
     return 8
 
 
-def grid_pages(program: Program) -> list[tuple[DayView, list[GridPage]]]:
+def grid_pages(program: ProgramView) -> list[tuple[DayView, list[GridPage]]]:
     """Each day with sessions and its grid pages, laid out."""
     out = []
     for day in program.days:
@@ -104,7 +104,7 @@ def layout_grid(day: DayView, grid: Grid) -> GridPage:
     return page
 
 
-def index_pages(program: Program, columns: int = INDEX_COLUMNS, lines: int = INDEX_LINES,
+def index_pages(program: ProgramView, columns: int = INDEX_COLUMNS, lines: int = INDEX_LINES,
                 first: int = INDEX_LINES_FIRST) -> list[list[list[tuple[str, object]]]]:
     """The speaker index cut into pages -> columns -> items ("letter", "A") / ("gap", "") /
     ("speaker", SpeakerView). A letter heading never ends a column; no column starts with a gap."""
@@ -146,7 +146,7 @@ def index_pages(program: Program, columns: int = INDEX_COLUMNS, lines: int = IND
     return pages
 
 
-def door_sheet_pages(program: Program):
+def door_sheet_pages(program: ProgramView):
     """[(room, day, sessions)] for every room and day with sessions there."""
     out = []
     for room in program.rooms:
@@ -211,7 +211,7 @@ def html_class(weasyprint):
 class _Booklet:
     """Lays out the parts of program.pdf with one font configuration and shared stylesheets."""
 
-    def __init__(self, weasyprint, program: Program, env: jinja2.Environment, base: Path):
+    def __init__(self, weasyprint, program: ProgramView, env: jinja2.Environment, base: Path):
         self.wp, self.program, self.base = weasyprint, program, base
         self.html = html_class(weasyprint)
         self.fonts = weasyprint.text.fonts.FontConfiguration()
@@ -240,7 +240,7 @@ def anchor_pages(document, first_page: int) -> dict[str, int]:
     return out
 
 
-def write_program_pdf(program: Program, env: jinja2.Environment, target: Path) -> int:
+def write_program_pdf(program: ProgramView, env: jinja2.Environment, target: Path) -> int:
     """Lay out the four parts, number them, join them into ``target``; returns the page count."""
     b = _Booklet(_weasyprint(), program, env, target.parent)
     front = b.layout("front", 1, {})                         # the front's length does not depend on numbers
@@ -270,7 +270,7 @@ def write_program_pdf(program: Program, env: jinja2.Environment, target: Path) -
     return len(document.pages)
 
 
-def write_door_sheets(program: Program, env: jinja2.Environment, target: Path) -> int:
+def write_door_sheets(program: ProgramView, env: jinja2.Environment, target: Path) -> int:
     wp = _weasyprint()
     fonts = wp.text.fonts.FontConfiguration()
     sheets = [wp.CSS(string=css, font_config=fonts)
@@ -281,7 +281,7 @@ def write_door_sheets(program: Program, env: jinja2.Environment, target: Path) -
     return len(document.pages)
 
 
-def write_pdfs(program: Program, env: jinja2.Environment, dest: Path,
+def write_pdfs(program: ProgramView, env: jinja2.Environment, dest: Path,
                door_sheets: bool = False) -> tuple[list[str], dict[str, int]]:
     """Write program.pdf (and door-sheets.pdf) into ``dest``; returns (names, pages per file)."""
     names, pages = ["program.pdf"], {}

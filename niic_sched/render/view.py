@@ -1,15 +1,16 @@
-"""The view model: Conference + Schedule -> plain data that templates print.
+"""The view model: a PlacedProgram -> plain data that templates print.
 
 Everything a template needs is computed here (labels, anchors, colours, grid
 spans, sort orders), so templates stay free of logic and a committee that
-restyles them (``--templates DIR``) never has to re-derive a rowspan.
+restyles them (``--templates DIR``) never has to re-derive a rowspan. What is
+placed where, and when, comes from ``niic_sched.program.PlacedProgram``, which
+has checked the schedule against the conference: nothing is validated here.
 
 The grid of a day has the day's slots as rows and the rooms used that day as
 columns. A session that covers several slots spans rows; a plenary that
 nothing else overlaps becomes one cell spanning the full width. A schedule
 that breaks hard rules (rendered with ``--force``) still renders: sessions that
-collide in one room share a cell, and unplaceable assignments are skipped with
-a warning.
+collide in one room share a cell.
 """
 from __future__ import annotations
 
@@ -18,13 +19,10 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..model import Conference, Schedule, Session, Slot, hhmm
-
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
+from ..model import Conference, Session, Slot, hhmm
+from ..program import Placement, PlacedProgram
+from ..text import date_long, date_range, date_short, direction, has_rtl, language_direction
 
 # code -> (English name, name in the language itself)
 LANGUAGES = {
@@ -38,7 +36,6 @@ LANGUAGES = {
     "am": ("Amharic", "አማርኛ"), "ti": ("Tigrinya", "ትግርኛ"), "sw": ("Swahili", "Kiswahili"),
     "he": ("Hebrew", "עברית"), "km": ("Khmer", "ខ្មែរ"), "hmn": ("Hmong", "Hmoob"), "ne": ("Nepali", "नेपाली"),
 }
-RTL_LANGUAGES = {"ar", "fa", "ur", "he", "ps", "yi", "dv", "ckb", "sd", "ug"}
 
 FORMAT_LABELS = {"plenary": "Plenary", "workshop": "Workshop", "panel": "Panel", "training": "Training"}
 
@@ -56,29 +53,6 @@ ACCESSIBILITY_FEATURES = {"wheelchair", "hearing-loop", "captioning", "interpret
 # hues for the first tracks, picked to be far apart; more tracks continue by the golden angle
 HUES = (210, 15, 140, 280, 40, 180, 330, 95, 250, 0, 60, 195)
 PATTERNS = ("solid", "diagonal", "dots", "horizontal", "reverse", "grid", "vertical", "checks")
-
-
-def day_label(d: dt.date) -> str:
-    """2014-12-07 -> "Sunday 7 December 2014" (locale-independent)."""
-    return f"{WEEKDAYS[d.weekday()]} {d.day} {MONTHS[d.month - 1]} {d.year}"
-
-
-def short_day_label(d: dt.date) -> str:
-    return f"{WEEKDAYS[d.weekday()][:3]} {d.day} {MONTHS[d.month - 1][:3]}"
-
-
-def date_range_label(dates: list[dt.date]) -> str:
-    """7–9 December 2014, 30 November – 2 December 2014, or across years."""
-    if not dates:
-        return ""
-    a, b = min(dates), max(dates)
-    if a == b:
-        return f"{a.day} {MONTHS[a.month - 1]} {a.year}"
-    if (a.year, a.month) == (b.year, b.month):
-        return f"{a.day}–{b.day} {MONTHS[a.month - 1]} {a.year}"
-    if a.year == b.year:
-        return f"{a.day} {MONTHS[a.month - 1]} – {b.day} {MONTHS[b.month - 1]} {a.year}"
-    return f"{a.day} {MONTHS[a.month - 1]} {a.year} – {b.day} {MONTHS[b.month - 1]} {b.year}"
 
 
 def anchor(kind: str, ident: str) -> str:
@@ -115,25 +89,6 @@ def language_label(code: str | None) -> tuple[str, str]:
         return "", ""
     base = code.split("-")[0].lower()
     return LANGUAGES.get(base, (code, code))
-
-
-def has_rtl(text: str) -> bool:
-    return any(unicodedata.bidirectional(c) in ("R", "AL") for c in text)
-
-
-def first_strong_dir(text: str) -> str:
-    """"rtl" when the first letter with a direction is right-to-left (what dir="auto" does)."""
-    for c in text:
-        d = unicodedata.bidirectional(c)
-        if d in ("R", "AL"):
-            return "rtl"
-        if d == "L":
-            return "ltr"
-    return "ltr"
-
-
-def text_dir(code: str | None) -> str:
-    return "rtl" if code and code.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
 
 
 # ----------------------------------------------------------------------------------- view objects
@@ -200,7 +155,7 @@ class SessionView:
     end: int = 0
     slot_count: int = 1
     search: str = ""
-    utc_start: str = ""           # 20141207T170000Z, or local time without Z if the zone is unknown
+    utc_start: str = ""           # 20141207T170000Z
     utc_end: str = ""
     number: int = 0               # position in the program (1..n), stable order
 
@@ -219,7 +174,7 @@ class SessionView:
     @property
     def title_dir(self) -> str:
         """Direction of the title for engines without dir="auto" (the PDF)."""
-        return first_strong_dir(self.title)
+        return direction(self.title)
 
     @property
     def speaker_names(self) -> str:
@@ -304,7 +259,7 @@ class DayView:
 
 
 @dataclass(eq=False)
-class Program:
+class ProgramView:
     name: str
     acronym: str
     dates_label: str
@@ -353,71 +308,43 @@ class Program:
 
 
 # ----------------------------------------------------------------------------------- building
-def build_program(conf: Conference, schedule: Schedule) -> Program:
-    """The whole view model. Never raises on a schedule that breaks rules: it warns and skips."""
-    warnings: list[str] = []
-    zone = None
-    if conf.time_zone:
-        try:
-            zone = ZoneInfo(conf.time_zone)
-        except (ZoneInfoNotFoundError, ValueError):
-            warnings.append(f"time zone '{conf.time_zone}' is unknown: calendar exports use floating local times")
+def program_view(program: PlacedProgram) -> ProgramView:
+    """The whole view model of a placed program (a forced one too: collisions share a cell)."""
+    conf = program.conf
     tracks = _tracks(conf)
     rooms = {r.id: RoomView(id=r.id, name=r.name or r.id, capacity=r.capacity,
                             features=[(f, FEATURE_LABELS.get(f, humanize(f))) for f in
                                       sorted(r.features, key=lambda f: (f not in ACCESSIBILITY_FEATURES, f))],
                             step_free="wheelchair" in r.features, anchor=anchor("room", r.id))
              for r in conf.rooms}
-    speakers: dict[str, SpeakerView] = {}
-    for p in conf.speakers:
-        key = fold(p.name)
-        first = key[:1]
-        initial = first.upper() if first.isascii() and first.isalpha() else (p.name.strip()[:1] or "#")
-        speakers[p.id] = SpeakerView(id=p.id, name=p.name, organization=p.organization,
-                                     anchor=anchor("speaker", p.id), sort_key=key, initial=initial)
+    speakers = {p.id: _speaker_view(p) for p in conf.speakers}
 
     days: list[DayView] = []
     by_date: dict[dt.date, DayView] = {}
     for n, d in enumerate(sorted(conf.days, key=lambda d: d.date), 1):
-        dv = DayView(date=d.date, iso=d.date.isoformat(), label=day_label(d.date), short=short_day_label(d.date),
+        dv = DayView(date=d.date, iso=d.date.isoformat(), label=date_long(d.date), short=date_short(d.date),
                      anchor=anchor("day", d.date.isoformat()), number=n,
                      slots=sorted(d.slots, key=lambda s: (s.start, s.end)), rooms=[])
         days.append(dv)
         by_date[d.date] = dv
 
-    # valid placements only; a forced schedule may hold others
-    placed: list[SessionView] = []
-    runs: dict[int, list[Slot]] = {}
-    seen: set[str] = set()
-    for a in schedule.assignments:
-        s = conf.session.get(a.session)
-        if s is None:
-            warnings.append(f"{a.session} is in the schedule but not among the sessions: left out")
-            continue
-        if a.session in seen:
-            warnings.append(f"{a.session} is scheduled more than once: only its first placement is shown")
-            continue
-        room = rooms.get(a.room)
-        run = conf.covered_slots(s, a.day, a.start)
-        if room is None or not run or a.day not in by_date:
-            why = f"room '{a.room}' is unknown" if room is None else \
-                f"no run of slots at {a.day} {hhmm(a.start)} covers its {s.duration} minutes"
-            warnings.append(f"{a.session} cannot be shown: {why}")
-            continue
-        seen.add(a.session)
-        sv = _session_view(conf, s, tracks[s.track], room, speakers, by_date[a.day], run, zone)
-        placed.append(sv)
-        runs[id(sv)] = list(run)
-
-    room_order = {r.id: i for i, r in enumerate(conf.rooms)}
-    sessions = sorted(placed, key=lambda sv: (sv.day.date, sv.start, room_order[sv.room.id], sv.end, sv.id))
-    for i, sv in enumerate(sessions, 1):
+    sessions: list[SessionView] = []
+    view_of: dict[str, SessionView] = {}
+    runs: dict[int, tuple[Slot, ...]] = {}
+    for i, p in enumerate(program.placements, 1):      # already in program order
+        for sp in p.speakers:
+            if sp.id not in speakers:
+                speakers[sp.id] = _speaker_view(sp)
+        sv = _session_view(conf, p, tracks[p.session.track], rooms[p.room.id], speakers, by_date[p.day])
         sv.number = i
-        sv.day.sessions.append(sv)
-        sv.room.sessions.append(sv)
-        sv.track.sessions.append(sv)
-        for p in sv.speakers:
-            p.sessions.append(sv)
+        sessions.append(sv)
+        view_of[p.session.id] = sv
+        runs[id(sv)] = p.slots
+    for groups, views in ((program.by_day, by_date), (program.by_room, rooms), (program.by_track, tracks),
+                          (program.by_speaker, speakers)):
+        for key, placements in groups.items():
+            views[key].sessions = [view_of[p.session.id] for p in placements]
+    room_order = {r.id: i for i, r in enumerate(conf.rooms)}
     for dv in days:
         _layout_day(dv, runs, room_order)
 
@@ -425,19 +352,26 @@ def build_program(conf: Conference, schedule: Schedule) -> Program:
     formats = sorted({(s.format, s.format_label) for s in sessions},
                      key=lambda f: (order.index(f[0]) if f[0] in order else len(order), f[0]))
     languages = [(c, *language_label(c)) for c in sorted({s.effective_language for s in sessions})]
-    scheduled = {s.id for s in sessions}
     key_base = conf.acronym or conf.name or "program"
-    return Program(
-        name=conf.name, acronym=conf.acronym, dates_label=date_range_label([d.date for d in conf.days]),
+    return ProgramView(
+        name=conf.name, acronym=conf.acronym, dates_label=date_range(d.date for d in conf.days),
         city=conf.city, venue=conf.venue, hosts=list(conf.hosts), url=conf.url, language=conf.language or "en",
-        language_dir=text_dir(conf.language), time_zone=conf.time_zone, days=days,
+        language_dir=language_direction(conf.language), time_zone=conf.time_zone, days=days,
         tracks=[t for t in tracks.values() if t.sessions],
         rooms=[rooms[r.id] for r in conf.rooms],
         speakers=sorted((p for p in speakers.values() if p.sessions), key=lambda p: (p.sort_key, p.id)),
         sessions=sessions, formats=formats, languages=languages,
-        unscheduled=[s for s in conf.sessions if s.id not in scheduled], warnings=warnings,
+        unscheduled=list(program.unplaced), warnings=list(program.warnings),
         storage_key="niic-sched:" + re.sub(r"\s+", "-", key_base.strip()).lower() + ":agenda",
     )
+
+
+def _speaker_view(p) -> SpeakerView:
+    key = fold(p.name)
+    first = key[:1]
+    initial = first.upper() if first.isascii() and first.isalpha() else (p.name.strip()[:1] or "#")
+    return SpeakerView(id=p.id, name=p.name, organization=p.organization, anchor=anchor("speaker", p.id),
+                       sort_key=key, initial=initial)
 
 
 def _tracks(conf: Conference) -> dict[str, TrackView]:
@@ -453,32 +387,30 @@ def _tracks(conf: Conference) -> dict[str, TrackView]:
     return out
 
 
-def _stamp(date: dt.date, minutes: int, zone) -> str:
-    local = dt.datetime.combine(date, dt.time()) + dt.timedelta(minutes=minutes)
-    if zone is None:
-        return local.strftime("%Y%m%dT%H%M%S")
-    return local.replace(tzinfo=zone).astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+def _utc(moment: dt.datetime) -> str:
+    """An aware datetime as an iCalendar UTC stamp: 20141207T170000Z."""
+    return moment.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
 
 
-def _session_view(conf: Conference, s: Session, track: TrackView, room: RoomView,
-                  speakers: dict[str, SpeakerView], day: DayView, run, zone) -> SessionView:
+def _session_view(conf: Conference, p: Placement, track: TrackView, room: RoomView,
+                  speakers: dict[str, SpeakerView], day: DayView) -> SessionView:
+    s = p.session
     eff = s.language or conf.language or "en"
     name, autonym = language_label(eff)
-    sps = [speakers[p] for p in s.speakers if p in speakers]
+    sps = [speakers[q.id] for q in p.speakers]
     search = " ".join([s.id, s.title, track.name, s.format, name, autonym, room.name]
-                      + [p.name for p in sps] + [p.organization for p in sps])
-    start, end = run[0].start, run[-1].end
+                      + [q.name for q in sps] + [q.organization for q in sps])
     return SessionView(
         id=s.id, anchor=anchor("session", s.id), title=s.title, abstract=s.abstract, format=s.format,
         format_label=FORMAT_LABELS.get(s.format, humanize(s.format)), track=track, language=s.language,
-        effective_language=eff, language_name=name, language_autonym=autonym, language_dir=text_dir(eff),
-        interpretation="interpretation" in s.requires,
+        effective_language=eff, language_name=name, language_autonym=autonym,
+        language_dir=language_direction(eff), interpretation="interpretation" in s.requires,
         requires=[(f, FEATURE_LABELS.get(f, humanize(f))) for f in sorted(s.requires)],
-        speakers=sps, room=room, day=day, start=start, end=end, slot_count=len(run), search=fold(search),
-        utc_start=_stamp(day.date, start, zone), utc_end=_stamp(day.date, end, zone))
+        speakers=sps, room=room, day=day, start=p.start, end=p.end, slot_count=len(p.slots), search=fold(search),
+        utc_start=_utc(p.begins), utc_end=_utc(p.ends))
 
 
-def _layout_day(dv: DayView, runs: dict[int, list[Slot]], room_order: dict[str, int]) -> None:
+def _layout_day(dv: DayView, runs: dict[int, tuple[Slot, ...]], room_order: dict[str, int]) -> None:
     """Spans, full-width plenary blocks, columns, time groups and the screen grid of one day."""
     index = {sl: i for i, sl in enumerate(dv.slots)}
     for sv in dv.sessions:
