@@ -321,7 +321,7 @@ def test_render_refuses_a_schedule_that_breaks_hard_rules(tmp_path, cli):
     out = tmp_path / "out"
     r = cli("render", folder, "--schedule", sched, "-o", out, "--no-pdf")
     assert r.exit_code == 2
-    assert "one session per room" in r.stderr and "s003" in r.stderr and "--force" in r.stderr
+    assert "both in r2" in r.stderr and "s003" in r.stderr and "--force" in r.stderr
     assert not (out / "index.html").exists()
     r = cli("render", folder, "--schedule", sched, "-o", out, "--no-pdf", "--force")
     assert r.exit_code == 0, r.stderr
