@@ -11,19 +11,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from .goals import DEFAULT_WEIGHTS   # the soft-goal registry's default weights (goals.py imports nothing here)
+
 PLENARY = "plenary"
 FORMATS = ("plenary", "workshop", "panel", "training")
 
-DEFAULT_WEIGHTS: dict[str, int] = {
-    "attendee_conflict": 10,   # one attendee wants two sessions that overlap
-    "track_overlap": 5,        # two sessions of one track overlap
-    "popular_overlap": 2,      # stand-in for interests: two popular sessions overlap
-    "preferred": 2,            # a session outside its preferred times
-    "track_rooms": 1,          # each extra room a track uses on a day
-    "room_fit": 1,             # per 10 % of a room left empty beyond 50 %
-    "moved_time": 1000,        # baseline re-solve: a published session retimed
-    "moved_room": 100,         # baseline re-solve: a published session moved room
-}
 
 
 def hhmm(minutes: int) -> str:

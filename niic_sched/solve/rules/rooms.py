@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import reduce
 
 from .base import Reason, Rule, Tracker
-from .grid import union_closure
+from .grid import hall_violator, union_closure
 from .words import plural
 
 
@@ -78,7 +78,9 @@ class Rooms(Rule):
                 continue
             entries = list(m.covering(g))
             if all(len(m.x[i]) == 1 for i, _, _ in entries):
-                continue   # only sessions whose start is fixed: nothing to decide here
+                # only sessions whose start is fixed: nothing to decide, but they must fit
+                self._fixed_fit(m, g, entries)
+                continue
             by_mask: dict[int, list] = {}
             for i, k, lit in entries:
                 by_mask.setdefault(_mask(space.options[i][k].rooms), []).append(lit)
@@ -92,6 +94,24 @@ class Rooms(Rule):
             for R, size, inside in family:
                 if sum(len(by_mask[mask]) for mask in inside) > size:
                     m.cp.add(sum(lit for mask in inside for lit in by_mask[mask]) <= size)
+
+    @staticmethod
+    def _fixed_fit(m, g: int, entries) -> None:
+        """Sessions whose start is fixed in segment g: when no matching gives each a
+        room, the Hall violator's count cut (a constant that fails) makes the model
+        infeasible, as it is. Cached per space and set of placements (the local
+        search builds many models that fix the same segments)."""
+        space = m.space
+        cache = space.__dict__.setdefault("_rooms_fixed_fit", {})
+        key = frozenset((i, k) for i, k, _ in entries)
+        if key not in cache:
+            left = sorted(key)
+            cache[key] = hall_violator(left, {(i, k): space.options[i][k].rooms for i, k in left})
+        got = cache[key]
+        if got is not None:
+            zs, ns = got
+            lits = {(i, k): lit for i, k, lit in entries}
+            m.cp.add(sum(lits[z] for z in zs) <= len(ns))
 
     @staticmethod
     def _one_room_per_start(m) -> None:
