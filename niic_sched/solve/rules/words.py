@@ -4,16 +4,9 @@ their order."""
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 
 from ...model import Conference, Pin, Room, Session, Speaker, TimeRange, hhmm
-
-
-def isolate(text: str) -> str:
-    """Wrap right-to-left text (Arabic, Hebrew names) in Unicode isolates."""
-    if any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
-        return f"\u2068{text}\u2069"
-    return text
+from ...text import isolate
 
 
 def session_label(s: Session) -> str:
