@@ -1,53 +1,133 @@
-"""Command line: thin click commands that wire loaders, solver and writers.
+"""Command line: parse the options, call a use case (niic_sched.app), print its result.
 
-Exit codes: 0 done, 2 bad input (nothing written), 3 no program exists,
-4 no program found within the limits (one may exist), 130 interrupted.
+Exceptions become exit codes in one place (EXIT_CODES, applied by
+UseCaseCommand.invoke to every command): 0 done, 1 a checked schedule breaks a
+hard rule, 2 bad input (nothing written), 3 no program exists, 4 no program
+found within the limits (one may exist), 130 interrupted.
 """
 from __future__ import annotations
 
-import dataclasses
 import sys
 from pathlib import Path
+from typing import Callable
 
 import click
 
-from . import __version__
-from .check import check_schedule
-from .quality import evaluate, report_lines, solve_meta, table
+from . import __version__, app
 from .errors import InputError, NoProgram
-from .io import load
-from .io.excel import conference_home
-from .io.schedule_file import read_schedule, write_schedule
-from .solve import NotFound, SolveOptions, solve as run_solver
+from .program import BrokenRules
+from .quality import table
+from .solve import NotFound
 
-EXIT_INPUT, EXIT_NO_PROGRAM, EXIT_NOT_FOUND, EXIT_INTERRUPTED = 2, 3, 4, 130
+EXIT_BROKEN, EXIT_INPUT, EXIT_NO_PROGRAM, EXIT_NOT_FOUND, EXIT_INTERRUPTED = 1, 2, 3, 4, 130
+
+
+class Shown(Exception):
+    """The command already printed its result; exit with the code of ``cause``."""
+
+    def __init__(self, cause: BaseException):
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+# exception -> exit code; the first that matches wins
+EXIT_CODES: tuple[tuple[type[BaseException], int], ...] = (
+    (KeyboardInterrupt, EXIT_INTERRUPTED),
+    (app.ScheduleBreaksRules, EXIT_BROKEN),       # check --schedule: the schedule breaks a hard rule
+    (BrokenRules, EXIT_INPUT),                    # render/export refuse a rule-breaking schedule (app.Refused)
+    (InputError, EXIT_INPUT),                     # bad input or a refused request (app.BadRequest)
+    (OSError, EXIT_INPUT),                        # an output cannot be written (app.CannotWrite)
+    (NoProgram, EXIT_NO_PROGRAM),
+    (NotFound, EXIT_NOT_FOUND),
+)
+
+
+def exit_code(exc: BaseException) -> int | None:
+    """The exit code for ``exc``; None for an exception that is a bug (it goes on)."""
+    if isinstance(exc, Shown):
+        exc = exc.cause
+    for kind, code in EXIT_CODES:
+        if isinstance(exc, kind):
+            return code
+    return None
+
+
+def _plural(n: int, word: str, many: str = "") -> str:
+    return f"{n} {word if n == 1 else many or word + 's'}"
+
+
+def _listed(head: str, violations) -> str:
+    return "\n".join([head] + [f"  {v}" for v in violations])
+
+
+Text = str | Callable[[dict], str] | None
+
+
+def message(exc: BaseException, *, nothing: str = "", interrupted: str = "", unwritable: str = "",
+            bad_input: str = "") -> str:
+    """What the user reads for ``exc`` (stderr). ``nothing`` says what was left
+    untouched (after no program, none found, an interruption), ``unwritable`` how to
+    fix an unwritable output, ``bad_input`` what follows a list of input problems."""
+    more = f"\n{nothing}" if nothing else ""
+    if isinstance(exc, Shown):
+        return ""
+    if isinstance(exc, KeyboardInterrupt):
+        return interrupted or (f"Interrupted. {nothing}" if nothing else "Interrupted.")
+    if isinstance(exc, app.ScheduleBreaksRules):
+        return _listed(f"{exc.source}: {_plural(len(exc.violations), 'broken hard rule')}:", exc.violations)
+    if isinstance(exc, InputError):
+        return exc.summary() + (f"\n{bad_input}" if bad_input else "")
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        return (f"{where}cannot be written: {exc.strerror or exc}" + (f"\n    fix: {unwritable}" if unwritable else "")
+                if isinstance(exc, app.CannotWrite) else f"{where}{exc.strerror or exc}")
+    if isinstance(exc, NoProgram):
+        ex = getattr(exc, "explanation", None)
+        return (ex.text() if ex is not None else "No program exists: " + "; ".join(exc.reasons)) + more
+    if isinstance(exc, NotFound):
+        return f"No program found: {exc}" + more
+    return str(exc)
+
+
+class UseCaseCommand(click.Command):
+    """A command whose failures are mapped to messages and exit codes here, and only here.
+
+    ``nothing``, ``interrupted``, ``unwritable`` and ``bad_input`` are the command's
+    words for ``message`` (a text, or a function of the command's parameters)."""
+
+    def __init__(self, *args, nothing: Text = None, interrupted: Text = None, unwritable: Text = None,
+                 bad_input: Text = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.texts = {"nothing": nothing, "interrupted": interrupted, "unwritable": unwritable,
+                      "bad_input": bad_input}
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (Exception, KeyboardInterrupt) as exc:
+            code = exit_code(exc)
+            if code is None:
+                raise
+            words = {k: (v(ctx.params) if callable(v) else v) or "" for k, v in self.texts.items()}
+            text = message(exc, **words)
+            if text:
+                _err(text)
+            raise click.exceptions.Exit(code) from None
+
+
+class Cli(click.Group):
+    command_class = UseCaseCommand
 
 
 def _err(msg: str) -> None:
     click.echo(msg, err=True)
 
 
-class Fail(click.exceptions.Exit):
-    pass
+def _progress(quiet: bool):
+    return None if quiet else _err
 
 
-def _load(folder: str):
-    try:
-        conf = load(folder)
-    except InputError as exc:
-        _err(exc.summary())
-        raise click.exceptions.Exit(EXIT_INPUT)
-    return conf
-
-
-def _warn(conf, quiet: bool) -> None:
-    if quiet:
-        return
-    for w in conf.warnings:
-        _err(f"warning: {w}")
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Cli, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="niic-sched")
 def cli():
     """Build a conference program: rooms and times for every session.
@@ -63,6 +143,7 @@ def cli():
         niic-sched render . -o program         # HTML site + program.pdf
         niic-sched add late/*.yaml             # late proposals; the published program stays
         niic-sched diff program/versions/schedule-1.yaml program/schedule.yaml
+        niic-sched generate demo/ --sessions 60   # a synthetic conference to try it all on
 
     Exit codes: 0 done, 1 a checked schedule breaks a hard rule, 2 bad input
     (nothing written), 3 no program exists, 4 none found within the time
@@ -71,13 +152,15 @@ def cli():
 
 
 FOLDER = click.argument("folder", default=".", type=click.Path(path_type=Path))
+TIME_LIMIT_HELP = ("Seconds the whole command may use, including the explanation "
+                   "when no program exists.")
 
 
 def solver_options(command):
     """--time-limit, --seed and --workers, shared by solve and add."""
     for option in reversed((
             click.option("--time-limit", type=click.FloatRange(min=0.5), default=60.0, show_default=True,
-                         help="Seconds the solver may use."),
+                         help=TIME_LIMIT_HELP),
             click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the solver."),
             click.option("--workers", type=click.IntRange(min=0), default=0,
                          help="CPU cores to use: solver threads and parallel searches [default: all cores]."))):
@@ -98,31 +181,29 @@ def check(folder, schedule_path, quiet):
         niic-sched check .
         niic-sched check . --schedule program/schedule.yaml
     """
-    conf = _load(folder)
-    _warn(conf, quiet)
+    result = app.check(folder, schedule_path, progress=_progress(quiet))
+    conf = result.conf
     if schedule_path is None:
         if not quiet:
             click.echo(f"{conf.name}: inputs are sound: {len(conf.sessions)} sessions, {len(conf.rooms)} rooms, "
                        f"{len(conf.speakers)} speakers, {len(conf.slots)} slots over {len(conf.days)} days.")
         return
-    try:
-        schedule = read_schedule(schedule_path)
-    except InputError as exc:
-        _err(exc.summary())
-        raise click.exceptions.Exit(EXIT_INPUT)
-    violations = check_schedule(conf, schedule)
     if not quiet:   # the same quality report as solve prints, for any schedule (hand-made ones too)
-        click.echo(table(evaluate(conf, schedule)))
-    if violations:
-        _err(f"{schedule_path}: {len(violations)} broken hard rule{'s' if len(violations) != 1 else ''}:")
-        for v in violations:
-            _err(f"  {v}")
-        raise click.exceptions.Exit(1)
+        click.echo(table(result.quality))
+    if not result.valid:
+        raise app.ScheduleBreaksRules(str(schedule_path), result.violations)
     if not quiet:
-        click.echo(f"{schedule_path}: valid: {len(schedule.assignments)} sessions placed, every hard rule holds.")
+        click.echo(f"{schedule_path}: valid: {len(result.schedule.assignments)} sessions placed, "
+                   "every hard rule holds.")
 
 
-@cli.command()
+def _moves(d, hint: str) -> None:
+    from .diff import moves_report
+    for line in moves_report(d, hint):
+        _err(line)
+
+
+@cli.command(nothing="Nothing written.", unwritable="give a writable path with -o")
 @FOLDER
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Where to write the schedule [default: FOLDER/program/schedule.yaml].")
@@ -143,81 +224,37 @@ def solve(folder, output, time_limit, seed, workers, deterministic, baseline_pat
     are placed around them; sessions of OLD that are no longer in the folder
     are reported as cancelled. Every move is listed.
 
+    --time-limit is the budget of the whole command: when no program exists,
+    the explanation (exit 3) comes within it too.
+
     \b
     Examples:
         niic-sched solve                      # the folder here, into program/schedule.yaml
         niic-sched solve conf/ -o out.yaml --time-limit 30 --seed 7
         niic-sched solve . --baseline program/schedule.yaml -o program/schedule-2.yaml
     """
-    conf = _load(folder)
-    _warn(conf, quiet)
-    output = output or conference_home(folder) / "program" / "schedule.yaml"
-    baseline = _read_schedule(baseline_path) if baseline_path is not None else None
-    say = None if quiet else _err
-    result = _solve_or_exit(conf, SolveOptions(time_limit=time_limit, seed=seed, workers=workers,
-                                               deterministic=deterministic, progress=say, baseline=baseline,
-                                               keep_partial=keep_partial),
-                            "Nothing written.")
-    interrupted = result.interrupted
-    if interrupted and not keep_partial:
-        _err("Interrupted: nothing written (--keep-partial keeps the best program found so far).")
-        raise click.exceptions.Exit(EXIT_INTERRUPTED)
-    quality = evaluate(conf, result.schedule, baseline=baseline)
-    meta = solve_meta(quality, result, deterministic=deterministic, seed=seed, workers=workers)
-    if baseline_path is not None:
-        meta["baseline"] = str(baseline_path)
-    write_schedule(dataclasses.replace(result.schedule, meta=meta), output, conf)
+    result = app.solve(folder, output, time_limit=time_limit, seed=seed, workers=workers,
+                       deterministic=deterministic, baseline_path=baseline_path, keep_partial=keep_partial,
+                       progress=_progress(quiet))
     if not quiet:
-        _err(table(quality, report_lines(result)))
-        _err(f"Wrote {output}: {len(result.schedule.assignments)} sessions placed ({result.status}, "
+        _err(table(result.quality, result.report))
+        _err(f"Wrote {result.output}: {len(result.schedule.assignments)} sessions placed ({result.status}, "
              f"{result.seconds} s).")
-    if baseline is not None:
-        from .diff import compare, moves_report, read_extras
-        d = compare(conf, baseline, result.schedule, old_extras=read_extras(baseline_path))
-        hint = f"Tell their speakers: niic-sched diff {baseline_path} {output} --format csv -o notices.csv"
-        for line in moves_report(d, hint):
-            _err(line)
-    if interrupted:
-        _err(f"Interrupted: kept the best program found so far in {output}.")
-        raise click.exceptions.Exit(EXIT_INTERRUPTED)
+    if result.moves is not None:
+        _moves(result.moves, f"Tell their speakers: niic-sched diff {baseline_path} {result.output} "
+                             "--format csv -o notices.csv")
+    if result.interrupted:
+        _err(f"Interrupted: kept the best program found so far in {result.output}.")
+        raise Shown(KeyboardInterrupt())
 
 
-def _read_schedule(path: Path):
-    try:
-        return read_schedule(path)
-    except InputError as exc:
-        _err(exc.summary())
-        raise click.exceptions.Exit(EXIT_INPUT)
+def _add_nothing(params: dict) -> str:
+    folder = params["folder"]
+    return f"Nothing changed: {folder / 'sessions'} and {folder / 'program' / 'schedule.yaml'} are as they were."
 
 
-def _solve_or_exit(conf, opts: SolveOptions, nothing: str):
-    """Run the solver; on no program (exit 3), none found (exit 4) or an interruption
-    (exit 130) say why and that ``nothing`` happened."""
-    try:
-        return run_solver(conf, opts)
-    except NoProgram as exc:
-        _err(exc.explanation.text() if getattr(exc, "explanation", None) is not None
-             else "No program exists: " + "; ".join(exc.reasons))
-        _err(nothing)
-        raise click.exceptions.Exit(EXIT_NO_PROGRAM)
-    except NotFound as exc:
-        from .solve.explain import impossible   # the solver gave up: does a program exist at all?
-        if opts.progress:
-            opts.progress("no program found; checking whether one exists at all")
-        why = impossible(conf, opts.time_limit)
-        if why is not None:
-            _err(why.explanation.text())
-            _err(nothing)
-            raise click.exceptions.Exit(EXIT_NO_PROGRAM)
-        _err(f"No program found: {exc}")
-        _err(nothing)
-        raise click.exceptions.Exit(EXIT_NOT_FOUND)
-    except KeyboardInterrupt:
-        _err(f"Interrupted. {nothing}")
-        raise click.exceptions.Exit(EXIT_INTERRUPTED)
-
-
-@cli.command("add")
+@cli.command("add", nothing=_add_nothing, bad_input="Nothing changed.",
+             unwritable=lambda p: f"make {p['folder']} writable; {_add_nothing(p)}")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--dir", "folder", type=click.Path(path_type=Path), default=Path("."), show_default=True,
               help="The conference folder (it holds sessions/ and program/schedule.yaml).")
@@ -241,63 +278,18 @@ def add(files, folder, time_limit, seed, workers, quiet):
         niic-sched add new/s0120.yaml --dir niic2014/ --time-limit 30
         niic-sched diff program/versions/schedule-1.yaml program/schedule.yaml --format csv -o notices.csv
     """
-    from .diff import compare, moves_report, read_extras
-    from .io.excel import is_workbook_path
-    from .versions import commit, stage
-    if is_workbook_path(folder):
-        _fail(f"{folder}: add copies files into a conference folder's sessions/, and this is a workbook",
-              f"add the rows to its Sessions sheet, then: niic-sched solve {folder} --baseline OLD.yaml")
-    schedule_path = folder / "program" / "schedule.yaml"
-    if not schedule_path.is_file() and (folder / "conference.yaml").is_file():
-        _fail(f"{schedule_path}: is missing: there is no published program to keep",
-              f"solve first (niic-sched solve {folder}), or copy the files into sessions/ and solve")
-    try:
-        staged = stage(folder, list(files))
-        baseline = read_schedule(schedule_path)
-    except InputError as exc:
-        _err(exc.summary())
-        _err("Nothing changed.")
-        raise click.exceptions.Exit(EXIT_INPUT)
-    nothing = f"Nothing changed: {folder / 'sessions'} and {schedule_path} are as they were."
-    say = None if quiet else _err
-    try:
-        conf = staged.conf
-        _warn(conf, quiet)
-        if say:
-            for p in staged.already:
-                say(f"{p}: already there with the same content (e.g. from an add that was killed); kept")
-            say(f"adding {len(staged.new_ids)} session{'s' if len(staged.new_ids) != 1 else ''} "
-                f"({', '.join(staged.new_ids)}); solving against {schedule_path}")
-        result = _solve_or_exit(conf, SolveOptions(time_limit=time_limit, seed=seed, workers=workers,
-                                                   progress=say, baseline=baseline), nothing)
-        quality = evaluate(conf, result.schedule, baseline=baseline)
-        meta = solve_meta(quality, result, deterministic=False, seed=seed, workers=workers)
-
-        def write_new(version: Path) -> None:
-            meta["baseline"] = version.relative_to(folder).as_posix()
-            write_schedule(dataclasses.replace(result.schedule, meta=meta), schedule_path, conf)
-        try:
-            version = commit(staged, schedule_path, write_new)
-        except OSError as exc:
-            _fail(f"{getattr(exc, 'filename', None) or folder}: cannot be written: {exc.strerror or exc}",
-                  f"make {folder} writable; {nothing}")
-        except KeyboardInterrupt:
-            _err(f"Interrupted. {nothing}")
-            raise click.exceptions.Exit(EXIT_INTERRUPTED)
-    finally:
-        staged.cleanup()
+    result = app.add(list(files), folder, time_limit=time_limit, seed=seed, workers=workers,
+                     progress=_progress(quiet))
     if not quiet:
-        _err(table(quality, report_lines(result)))
-    d = compare(conf, baseline, result.schedule, old_extras=read_extras(version))
-    hint = f"Tell their speakers: niic-sched diff {version} {schedule_path} --dir {folder} --format csv -o notices.csv"
-    for line in moves_report(d, hint):
-        _err(line)
-    click.echo(f"Copied {len(staged.copies)} file{'s' if len(staged.copies) != 1 else ''} into "
-               f"{folder / 'sessions'}; kept the previous program as {version}; wrote {schedule_path} "
-               f"({len(result.schedule.assignments)} sessions placed).")
+        _err(table(result.quality, result.report))
+    _moves(result.moves, f"Tell their speakers: niic-sched diff {result.version} {result.schedule_path} "
+                         f"--dir {folder} --format csv -o notices.csv")
+    n = len(result.copied)
+    click.echo(f"Copied {_plural(n, 'file')} into {folder / 'sessions'}; kept the previous program as "
+               f"{result.version}; wrote {result.schedule_path} ({len(result.schedule.assignments)} sessions placed).")
 
 
-@cli.command("diff")
+@cli.command("diff", unwritable="give a writable path with -o")
 @click.argument("old", type=click.Path(path_type=Path))
 @click.argument("new", type=click.Path(path_type=Path))
 @click.option("--dir", "folder", type=click.Path(path_type=Path), default=Path("."), show_default=True,
@@ -321,21 +313,11 @@ def diff_schedules(old, new, folder, fmt, output):
         niic-sched diff s1.yaml s2.yaml --dir conf/ --format markdown -o changes.md
         niic-sched diff s1.yaml s2.yaml --format csv -o notices.csv
     """
-    from .diff import compare, read_extras, render
-    from .io.atomic import write_bytes_atomic
-    conf = _load(folder)
-    before, after = _read_schedule(old), _read_schedule(new)
-    d = compare(conf, before, after, old_extras=read_extras(old), new_extras=read_extras(new),
-                old_label=str(old), new_label=str(new))
-    data = render(d, fmt)
-    if output is None:
-        click.echo(data.decode("utf-8").lstrip("\ufeff"), nl=False)
-        return
-    try:
-        write_bytes_atomic(output, data)
-    except OSError as exc:
-        _fail(f"{output}: cannot be written: {exc.strerror or exc}", "give a writable path with -o")
-    click.echo(f"Wrote {output}: {d.summary()}.")
+    result = app.diff(old, new, folder, fmt=fmt, output=output)
+    if result.output is None:
+        click.echo(result.data.decode("utf-8").lstrip("\ufeff"), nl=False)
+    else:
+        click.echo(f"Wrote {result.output}: {result.diff.summary()}.")
 
 
 @cli.command()
@@ -343,7 +325,7 @@ def diff_schedules(old, new, folder, fmt, output):
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Sentences for people, or JSON for tools.")
 @click.option("--time-limit", type=click.FloatRange(min=0.5), default=60.0, show_default=True,
-              help="Seconds the search may use.")
+              help="Seconds the whole command may use.")
 def explain(folder, fmt, time_limit):
     """Say whether a program exists and, if not, which few requirements clash.
 
@@ -361,30 +343,18 @@ def explain(folder, fmt, time_limit):
         niic-sched explain conf/ --format json --time-limit 30
     """
     import json
-
-    from .solve.explain import explain as run_explain
-    conf = _load(folder)
-    try:
-        ex = run_explain(conf, time_limit=time_limit)
-    except KeyboardInterrupt:
-        _err("Interrupted.")
-        raise click.exceptions.Exit(EXIT_INTERRUPTED)
+    ex = app.explain(folder, time_limit=time_limit).explanation
     if fmt == "json":
         click.echo(json.dumps(ex.to_dict(), ensure_ascii=False, indent=2))
     else:
         click.echo(ex.text())
     if ex.status == "infeasible":
-        raise click.exceptions.Exit(EXIT_NO_PROGRAM)
+        raise Shown(NoProgram([str(r) for r in ex.reasons], explanation=ex))
     if ex.status == "unknown":
-        raise click.exceptions.Exit(EXIT_NOT_FOUND)
+        raise Shown(NotFound(ex.summary))
 
 
-def _fail(problem: str, fix: str = "") -> None:
-    _err(problem + (f"\n    fix: {fix}" if fix else ""))
-    raise click.exceptions.Exit(EXIT_INPUT)
-
-
-@cli.command()
+@cli.command(unwritable="give a writable path")
 @click.argument("out", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
 def template(out, force):
@@ -400,17 +370,12 @@ def template(out, force):
         niic-sched check niic2026.xlsx        # after filling it in
         niic-sched solve niic2026.xlsx        # writes program/schedule.yaml beside it
     """
-    from .io.excel import is_workbook_path
-    from .io.workbook_writer import write_template
-    if not is_workbook_path(out):
-        _fail(f"{out}: a template is a workbook, so its name must end in .xlsx", f"e.g. niic-sched template {out}.xlsx")
-    if out.exists() and not force:
-        _fail(f"{out}: already exists", "choose another name, or add --force to overwrite it")
-    write_template(out)
-    click.echo(f"Wrote {out}: fill in its sheets (see its 'Read me' sheet), then run: niic-sched check {out}")
+    result = app.template(out, force=force)
+    click.echo(f"Wrote {result.out}: fill in its sheets (see its 'Read me' sheet), then run: "
+               f"niic-sched check {result.out}")
 
 
-@cli.command()
+@cli.command(unwritable="give a writable path for DST")
 @click.argument("src", type=click.Path(path_type=Path))
 @click.argument("dst", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True,
@@ -427,30 +392,14 @@ def convert(src, dst, force, quiet):
         niic-sched convert . niic2014.xlsx            # folder -> workbook
         niic-sched convert niic2014.xlsx niic2014/    # workbook -> folder of YAML files
     """
-    from .io.excel import is_workbook_path
-    from .io.folder_writer import write_folder
-    from .io.workbook_writer import write_workbook
-    if is_workbook_path(src) == is_workbook_path(dst):
-        _fail(f"convert {src} {dst}: one side must be a .xlsx workbook and the other a conference folder",
-              "e.g. niic-sched convert . book.xlsx, or niic-sched convert book.xlsx conf/")
-    conf = _load(src)
-    _warn(conf, quiet)
-    if is_workbook_path(dst):
-        if dst.exists() and not force:
-            _fail(f"{dst}: already exists", "choose another name, or add --force to overwrite it")
-        write_workbook(conf, dst)
-    else:
-        try:
-            write_folder(conf, dst, force=force, source=src.name)
-        except InputError as exc:
-            _err(exc.summary())
-            raise click.exceptions.Exit(EXIT_INPUT)
+    result = app.convert(src, dst, force=force, progress=_progress(quiet))
+    conf = result.conf
     if not quiet:
-        click.echo(f"Wrote {dst}: {len(conf.sessions)} sessions, {len(conf.rooms)} rooms, "
+        click.echo(f"Wrote {result.dst}: {len(conf.sessions)} sessions, {len(conf.rooms)} rooms, "
                    f"{len(conf.speakers)} speakers, {len(conf.days)} days.")
 
 
-@cli.command("export")
+@cli.command("export", unwritable="give a writable path with -o")
 @FOLDER
 @click.option("--schedule", "schedule_path", type=click.Path(path_type=Path), default=None,
               help="The schedule to export [default: FOLDER/program/schedule.yaml].")
@@ -459,9 +408,13 @@ def convert(src, dst, force, quiet):
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Where to write [default: FOLDER/program/agenda.xlsx, schedule.ics, schedule.xml, "
                    "schedule.json or sessions.csv].")
+@click.option("--force", is_flag=True, help="Export even a schedule that breaks hard rules.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing when all is well.")
-def export_program(folder, schedule_path, fmt, output, quiet):
+def export_program(folder, schedule_path, fmt, output, force, quiet):
     """Export a solved program for printing, calendars and conference apps.
+
+    A schedule that breaks a hard rule is refused (exit 2, nothing written)
+    unless --force.
 
     \b
     Formats:
@@ -477,35 +430,13 @@ def export_program(folder, schedule_path, fmt, output, quiet):
         niic-sched export . --schedule program/schedule.yaml --format xlsx -o agenda.xlsx
         niic-sched export book.xlsx --format frab-json
     """
-    from .export import FORMATS, render
-    from .io.atomic import write_bytes_atomic
-    conf = _load(folder)
-    _warn(conf, quiet)
-    home = conference_home(folder)
-    schedule_path = schedule_path or home / "program" / "schedule.yaml"
-    output = output or home / "program" / FORMATS[fmt][1]
-    try:
-        schedule = read_schedule(schedule_path)
-        data, warnings = render(conf, schedule, fmt, str(schedule_path))
-    except InputError as exc:
-        _err(exc.summary())
-        raise click.exceptions.Exit(EXIT_INPUT)
-    violations = check_schedule(conf, schedule)
-    if violations and not quiet:
-        _err(f"warning: {schedule_path} breaks {len(violations)} hard rule{'s' if len(violations) != 1 else ''} "
-             f"(exported as it is; see niic-sched check {folder} --schedule {schedule_path})")
-    for w in warnings:
-        if not quiet:
-            _err(f"warning: {w}")
-    try:
-        write_bytes_atomic(output, data)
-    except OSError as exc:
-        _fail(f"{output}: cannot be written: {exc.strerror or exc}", "give a writable path with -o")
+    result = app.export(folder, fmt, schedule_path, output, force=force, progress=_progress(quiet))
     if not quiet:
-        click.echo(f"Wrote {output} ({fmt}, {len(schedule.assignments)} sessions).")
+        click.echo(f"Wrote {result.output} ({result.fmt}, {result.sessions} sessions).")
 
 
-@cli.command("render")
+@cli.command("render", interrupted="Interrupted: the previous outputs are left as they were.",
+             unwritable="give a writable folder with -o")
 @FOLDER
 @click.option("--schedule", "schedule_path", type=click.Path(path_type=Path), default=None,
               help="The schedule to render [default: FOLDER/program/schedule.yaml].")
@@ -533,46 +464,63 @@ def render_program(folder, schedule_path, outdir, templates_dir, door_sheets, no
         niic-sched render . -o site --door-sheets
         niic-sched render . --templates my-templates --no-pdf
     """
-    from .render import RenderError, render as render_all
-    conf = _load(folder)
-    _warn(conf, quiet)
-    home = conference_home(folder)
-    schedule_path = schedule_path or home / "program" / "schedule.yaml"
-    outdir = outdir or home / "program"
-    if templates_dir is not None and not templates_dir.is_dir():
-        _fail(f"{templates_dir}: is not a folder of templates", "give the folder that holds your html/ and pdf/ templates")
-    try:
-        schedule = read_schedule(schedule_path)
-    except InputError as exc:
-        _err(exc.summary())
-        raise click.exceptions.Exit(EXIT_INPUT)
-    violations = check_schedule(conf, schedule)
-    if violations:
-        n = len(violations)
-        if not force:
-            _err(f"{schedule_path}: {n} broken hard rule{'s' if n != 1 else ''}; nothing rendered:")
-            for v in violations:
-                _err(f"  {v}")
-            _err("    fix: re-solve (niic-sched solve) or correct the schedule; --force renders it anyway")
-            raise click.exceptions.Exit(EXIT_INPUT)
-        if not quiet:
-            _err(f"warning: {schedule_path} breaks {n} hard rule{'s' if n != 1 else ''}; rendering anyway (--force)")
-    say = None if quiet else _err
-    try:
-        report = render_all(conf, schedule, outdir, templates=templates_dir, door_sheets=door_sheets,
-                            pdf=not no_pdf, progress=say)
-    except RenderError as exc:
-        _fail(str(exc))
-    except OSError as exc:
-        _fail(f"{outdir}: cannot be written: {exc.strerror or exc}", "give a writable folder with -o")
-    except KeyboardInterrupt:
-        _err("Interrupted: the previous outputs are left as they were.")
-        raise click.exceptions.Exit(EXIT_INTERRUPTED)
+    result = app.render(folder, schedule_path, outdir, templates_dir=templates_dir, door_sheets=door_sheets,
+                        pdf=not no_pdf, force=force, progress=_progress(quiet))
     if not quiet:
-        for w in report.warnings:
-            _err(f"warning: {w}")
-        made = ", ".join(p.name for p in report.files if p.suffix in (".html", ".pdf") and p.name != "agenda.html")
-        click.echo(f"Wrote {outdir}/: {made} ({len(report.files)} files, {report.seconds.get('total')} s).")
+        made = ", ".join(p.name for p in result.files if p.suffix in (".html", ".pdf") and p.name != "agenda.html")
+        click.echo(f"Wrote {result.outdir}/: {made} ({len(result.files)} files, {result.seconds.get('total')} s).")
+
+
+@cli.command(unwritable="give a writable folder")
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--sessions", type=int, default=60, show_default=True, help="Sessions to write into OUT/sessions/.")
+@click.option("--rooms", type=int, default=12, show_default=True, help="Rooms (one large hall, the rest smaller).")
+@click.option("--days", type=int, default=3, show_default=True, help="Conference days.")
+@click.option("--slots", type=int, default=5, show_default=True, help="Slots per day (the first is the plenary).")
+@click.option("--attendees", type=int, default=None, help="Attendees who register interests [default: the generator's].")
+@click.option("--late", type=int, default=0, show_default=True,
+              help="Late proposals to write into OUT/late/ (for niic-sched add).")
+@click.option("--seed", type=int, default=1, show_default=True, help="Random seed: the same seed, the same folder.")
+@click.option("--force", is_flag=True, help="Write into OUT even if it already holds a conference.")
+def generate(out, sessions, rooms, days, slots, attendees, late, seed, force):
+    """Write a synthetic conference folder that has a program (to try niic-sched on).
+
+    The conference is feasible by construction: a hidden timetable is drawn
+    first and every requirement (room sizes and features, speaker availability,
+    session order) is chosen so that it holds.
+
+    \b
+    Examples:
+        niic-sched generate demo/ --sessions 60 --rooms 12 --days 3 --slots 5
+        niic-sched check demo/ && niic-sched solve demo/ --time-limit 10
+        niic-sched generate big/ --sessions 1000 --rooms 60 --days 4 --slots 6 --seed 2
+        niic-sched generate late-demo/ --late 16       # + 16 proposals in late-demo/late/ for add
+    """
+    result = app.generate(out, sessions=sessions, rooms=rooms, days=days, slots=slots, attendees=attendees,
+                          late=late, seed=seed, force=force)
+    click.echo(f"Wrote {result.out}: {_generated(result.summary, result.out)}.")
+    click.echo(f"Next: niic-sched check {result.out}, then niic-sched solve {result.out} --time-limit 10")
+
+
+def _generated(summary, out: Path) -> str:
+    """"60 sessions (3 plenaries, 4 trainings), 12 rooms, 51 speakers, ..." from a GeneratedSummary."""
+    def n(key):
+        value = getattr(summary, key, None)
+        return value if isinstance(value, int) else None
+    parts = []
+    if n("sessions") is not None:
+        inner = [_plural(n(k), *w) for k, w in (("plenaries", ("plenary", "plenaries")),
+                                                 ("trainings", ("training",))) if n(k)]
+        parts.append(_plural(n("sessions"), "session") + (f" ({', '.join(inner)})" if inner else ""))
+    for key, word in (("rooms", "room"), ("speakers", "speaker")):
+        if n(key) is not None:
+            parts.append(_plural(n(key), word))
+    if n("attendees"):
+        parts.append(_plural(n("attendees"), "attendee") + (f" with {_plural(n('interests'), 'interest')} "
+                                                            "in interests.csv" if n("interests") else ""))
+    if n("late"):
+        parts.append(f"{_plural(n('late'), 'late proposal')} in {out / 'late'}")
+    return ", ".join(parts) or str(summary)
 
 
 def main() -> None:  # pragma: no cover - console script

@@ -11,7 +11,8 @@ Adding late sessions is a transaction in three steps:
    input problem is found while the conference folder is still untouched;
 2. the caller solves the staged conference against the published schedule;
 3. ``commit``: keep the published schedule as the next version, copy the new
-   files into ``sessions/`` and replace ``program/schedule.yaml`` (each write is
+   files into ``sessions/`` and write the new schedule (its ``meta.baseline``
+   naming the version it replaced) as ``program/schedule.yaml`` (each write is
    atomic). If anything fails or is interrupted during the commit, the files it
    created are removed again, so the folder is as it was.
 
@@ -31,12 +32,14 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import InputError, Problem
 from .io import load
 from .io.atomic import write_bytes_atomic
+from .io.schedule_file import write_schedule
 from .io.yamlfile import LineDict, read_yaml
-from .model import Conference
+from .model import Conference, Schedule
 
 VERSION_NAME = re.compile(r"^schedule-(\d+)\.yaml$")
 INPUT_FILES = ("conference.yaml", "rooms.yaml", "speakers.yaml", "interests.csv")
@@ -187,12 +190,19 @@ def stage(folder: Path, files: list[Path]) -> Staged:
     return Staged(folder, staging, conf, copies, already, new_ids)
 
 
-def commit(staged: Staged, schedule_path: Path, write_new) -> Path:
+class Committed(NamedTuple):
+    version: Path            # program/versions/schedule-<N>.yaml: the schedule that was replaced
+    schedule: Schedule       # the schedule written, its meta naming the version as baseline
+
+
+def commit(staged: Staged, schedule_path: Path, schedule: Schedule) -> Committed:
     """Keep the current schedule as the next version, copy the new files into
-    sessions/, then call ``write_new(version)`` (which writes the new schedule atomically).
-    Returns the version's path. On any failure or interruption, what was created
-    is removed again and the exception goes on."""
+    sessions/, then write ``schedule`` to ``schedule_path`` (atomically), with
+    ``meta.baseline`` set to the version's path inside the folder. On any failure
+    or interruption, what was created is removed again and the exception goes on."""
     created: list[Path] = []
+    new_dir = versions_dir(Path(schedule_path).parent)
+    new_dir = None if new_dir.exists() else new_dir        # the first version: remove the folder too on failure
     try:
         version = keep(schedule_path)
         created.append(version)
@@ -200,12 +210,19 @@ def commit(staged: Staged, schedule_path: Path, write_new) -> Path:
             data = src.read_bytes()
             write_bytes_atomic(dest, data)
             created.append(dest)
-        write_new(version)
+        baseline = version.relative_to(staged.folder).as_posix()
+        schedule = dataclasses.replace(schedule, meta={**schedule.meta, "baseline": baseline})
+        write_schedule(schedule, schedule_path, staged.conf)
     except BaseException:
         for p in reversed(created):
             try:
                 os.unlink(p)
             except FileNotFoundError:
                 pass
+        if new_dir is not None:
+            try:
+                new_dir.rmdir()
+            except OSError:
+                pass
         raise
-    return version
+    return Committed(version, schedule)

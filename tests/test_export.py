@@ -274,7 +274,7 @@ def test_export_of_a_schedule_naming_an_unknown_session_is_exit_2(solved, cli, t
     assert r.exit_code == 2 and "missing.yaml" in r.stderr and not out.exists()
 
 
-def test_export_warns_when_the_schedule_breaks_rules(solved, cli, tmp_path):
+def test_export_refuses_a_schedule_that_breaks_rules_unless_forced(solved, cli, tmp_path):
     schedule = read_schedule(solved / "program" / "schedule.yaml")
     clash = next(b for b in schedule.assignments if b.session not in ("s1", "s4", "s7"))
     moved = tmp_path / "moved.yaml"
@@ -284,6 +284,9 @@ def test_export_warns_when_the_schedule_breaks_rules(solved, cli, tmp_path):
                 f"room: {clash.room}}}")
     moved.write_text("assignments:\n" + "\n".join(rows) + "\n")
     r = cli("export", solved, "--schedule", moved, "--format", "xlsx", "-o", tmp_path / "a.xlsx")
+    assert r.exit_code == 2 and "broken hard rule" in r.stderr and "--force" in r.stderr
+    assert not (tmp_path / "a.xlsx").exists()
+    r = cli("export", solved, "--schedule", moved, "--format", "xlsx", "-o", tmp_path / "a.xlsx", "--force")
     assert r.exit_code == 0 and "breaks" in r.stderr and "hard rule" in r.stderr
     wb = openpyxl.load_workbook(tmp_path / "a.xlsx")
     text = "\n".join(str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value)

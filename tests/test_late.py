@@ -317,7 +317,7 @@ def test_add_interrupted_during_solve_leaves_everything(published_small, cli, mo
     def interrupted(conf, opts):
         assert "late" in conf.session           # the staged conference, with the new session
         raise KeyboardInterrupt
-    monkeypatch.setattr("niic_sched.cli.run_solver", interrupted)
+    monkeypatch.setattr("niic_sched.app.run_solver", interrupted)
     result = cli("add", late, "--dir", folder, "--time-limit", "1")
     assert result.exit_code == 130 and "Nothing changed" in result.stderr
     assert snapshot(folder) == before
@@ -329,7 +329,7 @@ def test_add_failing_while_writing_rolls_back(published_small, cli, monkeypatch)
 
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
-    monkeypatch.setattr("niic_sched.cli.write_schedule", disk_full)
+    monkeypatch.setattr("niic_sched.versions.write_schedule", disk_full)
     result = cli("add", late, "--dir", folder, "--time-limit", "1", "-q")
     assert result.exit_code == 2 and "No space left on device" in result.stderr
     assert snapshot(folder) == before               # no copied proposal, no version file left behind

@@ -1,0 +1,459 @@
+"""Use cases: what each command does, without the command line.
+
+Every use case takes plain arguments, returns a result object (a dataclass)
+and reports progress only through ``progress`` (a callable taking one line, or
+None for silence; input warnings go there too, as ``warning: ...``). Nothing
+here prints or exits. Failures are exceptions, mapped to exit codes in one
+place (``cli.EXIT_CODES``):
+
+    InputError (and BadRequest)  bad input or a refused request; nothing written
+    Refused (an InputError)      render/export of a schedule that breaks hard rules
+                                 (program.BrokenRules; program.ScheduleMismatch if it does not fit)
+    CannotWrite (an OSError)     an output cannot be written
+    NoProgram                    no program exists (its explanation attached)
+    NotFound                     none found within the time limit
+    KeyboardInterrupt            interrupted; nothing written (or, for add, changed)
+
+``ScheduleBreaksRules`` is not raised here: ``check`` returns the violations
+and the command line decides that a checked schedule breaking rules is exit 1.
+
+    from niic_sched import app
+    solved = app.solve("niic2014/", time_limit=30)
+    print(solved.output, solved.quality.total)
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+from .check import Violation, check_schedule
+from .errors import InputError, NoProgram, Problem
+from .io import load
+from .io.excel import conference_home, is_workbook_path
+from .io.schedule_file import read_schedule, write_schedule
+from .model import Conference, Schedule
+from .program import BrokenRules, PlacedProgram, placed
+from .quality import Quality, evaluate, report_lines, solve_meta
+from .solve import NotFound, SolveOptions, solve as run_solver
+
+Progress = Callable[[str], None] | None
+
+__all__ = [
+    "BadRequest", "CannotWrite", "Refused", "ScheduleBreaksRules", "NoProgram", "NotFound", "InputError",
+    "Checked", "Solved", "Added", "Explained", "Rendered", "Exported", "Diffed", "Templated", "Converted",
+    "Generated", "check", "solve", "add", "explain", "render", "export", "diff", "template", "convert",
+    "generate", "publishable",
+]
+
+
+# -- domain exceptions of the use cases -------------------------------------------------------------------
+class BadRequest(InputError):
+    """A request that cannot be carried out as asked (a workbook where a folder is
+    needed, an output that exists...): each problem is shown as it is, without the
+    "N problems in the inputs" heading."""
+
+    def summary(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
+
+
+def bad_request(where: str, what: str, fix: str = "") -> BadRequest:
+    return BadRequest([Problem(where, what, fix)])
+
+
+class CannotWrite(OSError):
+    """An output could not be written; ``filename`` is the output, ``strerror`` why."""
+
+    def __init__(self, path, cause: OSError):
+        super().__init__(cause.errno, cause.strerror or str(cause), str(path))
+
+
+class Refused(BrokenRules):
+    """A schedule that breaks hard rules, refused by render or export (without force):
+    program.BrokenRules (an InputError: exit 2) that says what was not done."""
+
+    def __init__(self, violations, source: str, what: str):
+        self.what = what                   # "rendered" | "exported"
+        super().__init__(violations, source)
+
+    def summary(self) -> str:
+        n = len(self.violations)
+        verb = {"rendered": "renders", "exported": "exports"}.get(self.what, "uses")
+        return "\n".join([f"{self.source}: {_plural(n, 'broken hard rule')}; nothing {self.what}:"]
+                         + [f"  {v}" for v in self.violations]
+                         + [f"    fix: re-solve (niic-sched solve) or correct the schedule; --force {verb} it anyway"])
+
+
+@dataclass(eq=False)
+class ScheduleBreaksRules(Exception):
+    """A checked schedule breaks hard rules (``check --schedule``: exit 1)."""
+    source: str
+    violations: list[Violation]
+
+    def __post_init__(self):
+        super().__init__(f"{self.source}: {len(self.violations)} broken hard rule(s)")
+
+
+def _say(progress: Progress) -> Callable[[str], None]:
+    return progress or (lambda _line: None)
+
+
+def _load(folder, progress: Progress) -> Conference:
+    conf = load(folder)
+    say = _say(progress)
+    for w in conf.warnings:
+        say(f"warning: {w}")
+    return conf
+
+
+def _written(path, write) -> None:
+    """Run ``write``; an OSError becomes CannotWrite naming ``path``."""
+    try:
+        write()
+    except CannotWrite:
+        raise
+    except OSError as exc:
+        raise CannotWrite(path, exc) from exc
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+# -- one policy for a schedule that breaks hard rules --------------------------------------------------------
+def publishable(conf: Conference, schedule: Schedule, *, force: bool, source: str, what: str,
+                progress: Progress = None) -> PlacedProgram:
+    """The policy of render and export (program.placed): a schedule that does not fit
+    the conference is a ScheduleMismatch (never forced); one that breaks a hard rule
+    is Refused unless ``force``; forced, a warning goes to ``progress`` and the
+    violations ride along in the program's ``broken``."""
+    try:
+        program = placed(conf, schedule, force=force, source=source)
+    except BrokenRules as exc:
+        raise Refused(exc.violations, source, what) from None
+    if program.broken:
+        doing = {"rendered": "rendering", "exported": "exporting"}.get(what, what)
+        _say(progress)(f"warning: {source} breaks {_plural(len(program.broken), 'hard rule')}; "
+                       f"{doing} anyway (--force)")
+    return program
+
+
+# -- check ------------------------------------------------------------------------------------------------------
+@dataclass
+class Checked:
+    conf: Conference
+    schedule_path: Path | None = None
+    schedule: Schedule | None = None
+    violations: list[Violation] = field(default_factory=list)
+    quality: Quality | None = None           # for a schedule: the same report as solve prints
+
+    @property
+    def valid(self) -> bool:
+        return not self.violations
+
+
+def check(folder, schedule_path=None, *, progress: Progress = None) -> Checked:
+    """The inputs (InputError if unsound) and, given ``schedule_path``, that schedule:
+    every broken hard rule and its quality."""
+    conf = _load(folder, progress)
+    if schedule_path is None:
+        return Checked(conf)
+    schedule_path = Path(schedule_path)
+    schedule = read_schedule(schedule_path)
+    return Checked(conf, schedule_path, schedule, check_schedule(conf, schedule), evaluate(conf, schedule))
+
+
+# -- solve ------------------------------------------------------------------------------------------------------
+@dataclass
+class Solved:
+    conf: Conference
+    output: Path
+    schedule: Schedule                       # as written, meta included
+    status: str                              # "optimal" | "feasible"
+    seconds: float
+    quality: Quality
+    report: dict                             # extra lines of the quality table (bound, gap, status, time)
+    interrupted: bool = False                # Ctrl-C with keep_partial: the best program so far was written
+    baseline_path: Path | None = None
+    moves: object | None = None              # diff.Diff against the baseline
+
+
+def solve(folder, output=None, *, time_limit: float = 60.0, seed: int = 0, workers: int = 0,
+          deterministic: bool = False, baseline_path=None, keep_partial: bool = False,
+          progress: Progress = None) -> Solved:
+    """Solve the conference in ``folder`` and write the schedule to ``output``
+    [default: FOLDER/program/schedule.yaml]. ``time_limit`` is the whole budget,
+    the explanation of an impossible conference included (NoProgram, NotFound)."""
+    conf = _load(folder, progress)
+    output = Path(output) if output is not None else conference_home(folder) / "program" / "schedule.yaml"
+    baseline = read_schedule(baseline_path) if baseline_path is not None else None
+    result = run_solver(conf, SolveOptions(time_limit=time_limit, seed=seed, workers=workers,
+                                           deterministic=deterministic, progress=progress, baseline=baseline,
+                                           keep_partial=keep_partial))
+    if result.interrupted and not keep_partial:
+        raise KeyboardInterrupt
+    quality = evaluate(conf, result.schedule, baseline=baseline)
+    meta = solve_meta(quality, result, deterministic=deterministic, seed=seed, workers=workers)
+    if baseline_path is not None:
+        meta = {**meta, "baseline": str(baseline_path)}
+    schedule = dataclasses.replace(result.schedule, meta=meta)
+    _written(output, lambda: write_schedule(schedule, output, conf))
+    moves = None
+    if baseline is not None:
+        from .diff import compare, read_extras
+        moves = compare(conf, baseline, schedule, old_extras=read_extras(baseline_path))
+    return Solved(conf, output, schedule, result.status, result.seconds, quality, report_lines(result),
+                  result.interrupted, Path(baseline_path) if baseline_path is not None else None, moves)
+
+
+# -- add --------------------------------------------------------------------------------------------------------
+@dataclass
+class Added:
+    conf: Conference
+    folder: Path
+    schedule_path: Path                      # the new published schedule
+    version: Path                            # the replaced one, kept as program/versions/schedule-<N>.yaml
+    copied: list[Path]                       # the files written into sessions/
+    already: list[Path]                      # identical files already there (an earlier add was killed)
+    new_ids: list[str]
+    schedule: Schedule
+    quality: Quality
+    report: dict
+    moves: object                            # diff.Diff: the published program -> the new one
+
+
+def add(files: Sequence, folder=".", *, time_limit: float = 60.0, seed: int = 0, workers: int = 0,
+        progress: Progress = None) -> Added:
+    """Add late proposals to the published program: stage them, solve against
+    program/schedule.yaml, then commit (keep the old schedule as a version, copy
+    the files, write the new schedule). All or nothing: on any exception the
+    folder is as it was."""
+    from .diff import compare, read_extras
+    from .versions import commit, stage
+    folder = Path(folder)
+    if is_workbook_path(folder):
+        raise bad_request(str(folder), "add copies files into a conference folder's sessions/, and this is a workbook",
+                          f"add the rows to its Sessions sheet, then: niic-sched solve {folder} --baseline OLD.yaml")
+    schedule_path = folder / "program" / "schedule.yaml"
+    if not schedule_path.is_file() and (folder / "conference.yaml").is_file():
+        raise bad_request(str(schedule_path), "is missing: there is no published program to keep",
+                          f"solve first (niic-sched solve {folder}), or copy the files into sessions/ and solve")
+    say = _say(progress)
+    staged = stage(folder, [Path(f) for f in files])
+    try:
+        baseline = read_schedule(schedule_path)
+        conf = staged.conf
+        for w in conf.warnings:
+            say(f"warning: {w}")
+        for p in staged.already:
+            say(f"{p}: already there with the same content (e.g. from an add that was killed); kept")
+        say(f"adding {_plural(len(staged.new_ids), 'session')} ({', '.join(staged.new_ids)}); "
+            f"solving against {schedule_path}")
+        result = run_solver(conf, SolveOptions(time_limit=time_limit, seed=seed, workers=workers,
+                                               progress=progress, baseline=baseline))
+        if result.interrupted:
+            raise KeyboardInterrupt
+        quality = evaluate(conf, result.schedule, baseline=baseline)
+        meta = solve_meta(quality, result, deterministic=False, seed=seed, workers=workers)
+        new = dataclasses.replace(result.schedule, meta=meta)
+        try:
+            version, new = commit(staged, schedule_path, new)
+        except OSError as exc:
+            raise CannotWrite(getattr(exc, "filename", None) or folder, exc) from exc
+    finally:
+        staged.cleanup()
+    moves = compare(conf, baseline, new, old_extras=read_extras(version))
+    return Added(conf, folder, schedule_path, version, [dest for _, dest in staged.copies], list(staged.already),
+                 list(staged.new_ids), new, quality, report_lines(result), moves)
+
+
+# -- explain ----------------------------------------------------------------------------------------------------
+@dataclass
+class Explained:
+    conf: Conference
+    explanation: object                      # solve.explain.Explanation
+
+    @property
+    def status(self) -> str:                 # "feasible" | "infeasible" | "unknown"
+        return self.explanation.status
+
+
+def explain(folder, *, time_limit: float = 60.0) -> Explained:
+    """Does a program exist, and if not, which requirements clash? (The answer is
+    the result, whatever it is: this raises only for bad input or an interruption.)"""
+    from .solve.explain import explain as run_explain
+    conf = load(folder)
+    return Explained(conf, run_explain(conf, time_limit=time_limit))
+
+
+# -- render and export -------------------------------------------------------------------------------------------
+@dataclass
+class Rendered:
+    outdir: Path
+    files: list[Path]
+    warnings: list[str]
+    seconds: dict
+    schedule_path: Path
+    violations: list[Violation] = field(default_factory=list)   # when forced
+
+
+def render(folder, schedule_path=None, outdir=None, *, templates_dir=None, door_sheets: bool = False,
+           pdf: bool = True, force: bool = False, progress: Progress = None) -> Rendered:
+    """The HTML site and the PDF booklet of a schedule [default: FOLDER/program/schedule.yaml]
+    into ``outdir`` [default: FOLDER/program/]; a schedule breaking hard rules is Refused
+    unless ``force``; bad templates or no PDF engine are a BadRequest, an unwritable folder CannotWrite."""
+    from .render import RenderError, render_placed
+    conf = _load(folder, progress)
+    home = conference_home(folder)
+    schedule_path = Path(schedule_path) if schedule_path is not None else home / "program" / "schedule.yaml"
+    outdir = Path(outdir) if outdir is not None else home / "program"
+    if templates_dir is not None and not Path(templates_dir).is_dir():
+        raise bad_request(str(templates_dir), "is not a folder of templates",
+                          "give the folder that holds your html/ and pdf/ templates")
+    schedule = read_schedule(schedule_path)
+    program = publishable(conf, schedule, force=force, source=str(schedule_path), what="rendered", progress=progress)
+    report = None
+
+    def write():
+        nonlocal report
+        report = render_placed(program, outdir, templates=templates_dir, door_sheets=door_sheets, pdf=pdf,
+                               progress=progress)
+    try:
+        _written(outdir, write)
+    except RenderError as exc:           # bad user templates or no PDF engine: the message says what to do
+        raise bad_request("", str(exc)) from exc
+    say = _say(progress)
+    for w in report.warnings:
+        say(f"warning: {w}")
+    return Rendered(outdir, report.files, report.warnings, report.seconds, schedule_path, list(program.broken))
+
+
+@dataclass
+class Exported:
+    output: Path
+    fmt: str
+    sessions: int                            # assignments exported
+    warnings: list[str]
+    schedule_path: Path
+    violations: list[Violation] = field(default_factory=list)   # when forced
+
+
+def export(folder, fmt: str, schedule_path=None, output=None, *, force: bool = False,
+           progress: Progress = None) -> Exported:
+    """Export a schedule [default: FOLDER/program/schedule.yaml] as ``fmt`` (xlsx, ics,
+    frab-xml, frab-json, csv) to ``output`` [default: FOLDER/program/<the format's name>];
+    a schedule breaking hard rules is Refused unless ``force``."""
+    from .export import FORMATS, render_placed
+    from .io.atomic import write_bytes_atomic
+    conf = _load(folder, progress)
+    home = conference_home(folder)
+    schedule_path = Path(schedule_path) if schedule_path is not None else home / "program" / "schedule.yaml"
+    output = Path(output) if output is not None else home / "program" / FORMATS[fmt][1]
+    schedule = read_schedule(schedule_path)
+    program = publishable(conf, schedule, force=force, source=str(schedule_path), what="exported", progress=progress)
+    data = render_placed(program, fmt)
+    say = _say(progress)
+    for w in program.warnings:
+        say(f"warning: {w}")
+    _written(output, lambda: write_bytes_atomic(output, data))
+    return Exported(output, fmt, len(schedule.assignments), list(program.warnings), schedule_path,
+                    list(program.broken))
+
+
+# -- diff -------------------------------------------------------------------------------------------------------
+@dataclass
+class Diffed:
+    diff: object                             # diff.Diff
+    data: bytes                              # the rendered text, markdown or CSV
+    output: Path | None                      # where it was written; None: not written
+
+
+def diff(old, new, folder=".", *, fmt: str = "text", output=None) -> Diffed:
+    """What changed from schedule ``old`` to ``new`` of the conference in ``folder``,
+    rendered as ``fmt``; written to ``output`` when given."""
+    from .diff import compare, read_extras, render as render_diff
+    from .io.atomic import write_bytes_atomic
+    conf = load(folder)
+    before, after = read_schedule(old), read_schedule(new)
+    d = compare(conf, before, after, old_extras=read_extras(old), new_extras=read_extras(new),
+                old_label=str(old), new_label=str(new))
+    data = render_diff(d, fmt)
+    if output is not None:
+        output = Path(output)
+        _written(output, lambda: write_bytes_atomic(output, data))
+    return Diffed(d, data, output)
+
+
+# -- template, convert, generate ---------------------------------------------------------------------------------
+@dataclass
+class Templated:
+    out: Path
+
+
+def template(out, *, force: bool = False) -> Templated:
+    """A blank conference workbook to fill in."""
+    from .io.workbook_writer import write_template
+    out = Path(out)
+    if not is_workbook_path(out):
+        raise bad_request(str(out), "a template is a workbook, so its name must end in .xlsx",
+                          f"e.g. niic-sched template {out}.xlsx")
+    if out.exists() and not force:
+        raise bad_request(str(out), "already exists", "choose another name, or add --force to overwrite it")
+    _written(out, lambda: write_template(out))
+    return Templated(out)
+
+
+@dataclass
+class Converted:
+    conf: Conference
+    src: Path
+    dst: Path
+    to_workbook: bool
+
+
+def convert(src, dst, *, force: bool = False, progress: Progress = None) -> Converted:
+    """A conference folder to a workbook, or a workbook to a folder (the side ending
+    in .xlsx is the workbook)."""
+    from .io.folder_writer import write_folder
+    from .io.workbook_writer import write_workbook
+    src, dst = Path(src), Path(dst)
+    if is_workbook_path(src) == is_workbook_path(dst):
+        raise bad_request(f"convert {src} {dst}", "one side must be a .xlsx workbook and the other a conference folder",
+                          "e.g. niic-sched convert . book.xlsx, or niic-sched convert book.xlsx conf/")
+    conf = _load(src, progress)
+    to_workbook = is_workbook_path(dst)
+    if to_workbook:
+        if dst.exists() and not force:
+            raise bad_request(str(dst), "already exists", "choose another name, or add --force to overwrite it")
+        _written(dst, lambda: write_workbook(conf, dst))
+    else:
+        _written(dst, lambda: write_folder(conf, dst, force=force, source=src.name))
+    return Converted(conf, src, dst, to_workbook)
+
+
+@dataclass
+class Generated:
+    out: Path
+    summary: object                          # generate.GeneratedSummary
+
+
+def generate(out, *, sessions: int = 60, rooms: int = 12, days: int = 3, slots: int = 5, attendees=None,
+             late: int = 0, seed: int = 1, force: bool = False) -> Generated:
+    """A synthetic conference folder that has a program (feasible by construction)."""
+    try:
+        from .generate import generate_conference
+    except ImportError as exc:
+        if getattr(exc, "name", None) not in ("niic_sched.generate", None):
+            raise
+        raise bad_request("generate", "is not available in this version of niic-sched",
+                          "update niic-sched, or write the conference folder by hand") from None
+    out = Path(out)
+    summary = None
+
+    def write():
+        nonlocal summary
+        summary = generate_conference(out, sessions=sessions, rooms=rooms, days=days, slots=slots,
+                                      attendees=attendees, late=late, seed=seed, force=force)
+    _written(out, write)
+    return Generated(out, summary)
