@@ -1,99 +1,110 @@
-"""Raw mappings (from YAML files or workbook rows) -> model objects.
+"""Raw records (what a loader read) -> model objects.
 
-Both loaders hand plain dicts with the spec's keys to these builders, together
-with a ``where`` for the object and one for each key, and a list that collects
-problems. Cross-references are checked afterwards by ``validate``.
+Both loaders turn their source into ``Record``s: the spec's keys with the values
+as written (YAML values, or workbook cells already turned into the same kinds
+of values), the Location of the object and of each key. The builders here parse
+every field once, the same way for both sources, appending problems that point
+at those Locations. ``assembly.assemble`` puts the objects together and runs the
+cross-reference checks (``validate``).
 """
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass, field
+from typing import Any
 
-from ..errors import Problem
+from ..errors import Location, Problem
 from ..model import Day, Pin, Preference, Room, Session, Slot, Speaker
-from .values import (parse_date, parse_id_list, parse_positive_int, parse_ranges, parse_str,
+from .values import (parse_date, parse_id_list, parse_names, parse_positive_int, parse_ranges, parse_str,
                      parse_time)
 
 SESSION_KEYS = {"id", "title", "format", "track", "duration", "expected_attendance", "speakers", "requires",
                 "after", "not_with", "pin", "language", "preferred", "abstract"}
 ROOM_KEYS = {"id", "name", "capacity", "features", "unavailable"}
 SPEAKER_KEYS = {"id", "name", "organization", "unavailable"}
-CONFERENCE_KEYS = {"name", "acronym", "time_zone", "city", "venue", "hosts", "language", "url", "days", "weights"}
+# the conference's own keys; its days (slots) and weights are records of their own
+META_KEYS = ("name", "acronym", "time_zone", "city", "venue", "hosts", "language", "url")
+TEXT_META_KEYS = ("acronym", "time_zone", "city", "venue", "language", "url")
 
 
-class Where:
-    """Where an object and each of its keys stand."""
+@dataclass(frozen=True)
+class Terms:
+    """How a source names its parts, for the messages that must name one."""
+    speakers: str      # "speakers.yaml" | "the Speakers sheet"
+    rooms: str         # "rooms.yaml" | "the Rooms sheet"
+    slots: str         # "conference.yaml" | "the Slots sheet"
+    sessions: str      # "the folder" | "the Sessions sheet"
+    interests: str     # "interests.csv" | "Interests"
+    no_sessions: str   # the warning when there are no sessions at all
 
-    def __init__(self, base: str, keys: dict[str, str] | None = None):
-        self.base = base
-        self.keys = keys or {}
 
-    def __call__(self, key: str) -> str:
-        return self.keys.get(key, self.base)
+@dataclass
+class Record:
+    """One object as its source wrote it.
+
+    ``values``: the spec's keys -> values as read (a mapping; for weights, whatever
+    was written there). ``at``: where the object stands; ``keys``: where each key
+    stands (``pin.day`` for a key inside ``pin``)."""
+    values: Any
+    at: Location
+    keys: dict[str, Location] = field(default_factory=dict)
+
+    def get(self, key: str, default=None):
+        return self.values.get(key, default)
+
+    def where(self, key: str, *fallbacks: str) -> Location:
+        """Where ``key`` was written; else the first fallback key written; else the object."""
+        for k in (key,) + fallbacks:
+            if k in self.keys:
+                return self.keys[k]
+        return self.at.but(key=key)
+
+    def about(self, **subject) -> "Record":
+        """The same record whose Locations name the object they belong to (session=..., ...)."""
+        return Record(self.values, self.at.but(**subject), {k: v.but(**subject) for k, v in self.keys.items()})
 
 
-def unknown_keys(raw: dict, known: set[str], where: Where, kind: str, warnings: list[str]) -> None:
-    for key in raw:
+def unknown_keys(rec: Record, known, kind: str, warnings: list[str]) -> None:
+    for key in rec.values:
         if key in known:
             continue
         close = difflib.get_close_matches(str(key), sorted(known), n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
-        warnings.append(f"{where(key)}: unknown {kind} key '{key}' ignored{hint}")
+        warnings.append(f"{rec.where(str(key))}: unknown {kind} key '{key}' ignored{hint}")
 
 
-def build_session(raw: dict, where: Where, problems: list[Problem], warnings: list[str]) -> Session | None:
+def _identified(rec: Record, kind: str, problems: list[Problem]) -> tuple[str | None, Record]:
+    """The object's id, and the record whose Locations name it."""
+    oid = parse_str(rec.get("id"), rec.where("id"), problems, f"{kind} id")
+    return oid, (rec.about(**{kind: oid}) if oid is not None else rec)
+
+
+def build_session(rec: Record, problems: list[Problem], warnings: list[str]) -> Session | None:
     n = len(problems)
-    unknown_keys(raw, SESSION_KEYS, where, "session", warnings)
-    sid = parse_str(raw.get("id"), where("id"), problems, "session id")
-    title = parse_str(raw.get("title"), where("title"), problems, "title")
-    fmt = parse_str(raw.get("format", "workshop"), where("format"), problems, "format", required=False) or "workshop"
-    track = parse_str(raw.get("track"), where("track"), problems, "track", required=False) or ""
-    duration = parse_positive_int(raw.get("duration"), where("duration"), problems, "duration", "minutes") \
-        if raw.get("duration") is not None else None
-    if raw.get("duration") is None:
-        problems.append(Problem(where("id"), f"session {sid or '?'} has no duration",
+    unknown_keys(rec, SESSION_KEYS, "session", warnings)
+    sid, rec = _identified(rec, "session", problems)
+    where = rec.where
+    title = parse_str(rec.get("title"), where("title"), problems, "title")
+    fmt = parse_str(rec.get("format", "workshop"), where("format"), problems, "format", required=False) or "workshop"
+    track = parse_str(rec.get("track"), where("track"), problems, "track", required=False) or ""
+    duration = None
+    if rec.get("duration") is None:
+        problems.append(Problem(where("duration"), f"session {sid or '?'} has no duration",
                                 "add duration: 75 (minutes)"))
+    else:
+        duration = parse_positive_int(rec.get("duration"), where("duration"), problems, "duration", "minutes")
     attendance = 0
-    if raw.get("expected_attendance") is not None:
-        attendance = parse_positive_int(raw.get("expected_attendance"), where("expected_attendance"), problems,
+    if rec.get("expected_attendance") is not None:
+        attendance = parse_positive_int(rec.get("expected_attendance"), where("expected_attendance"), problems,
                                         "expected_attendance", "people")
-    speakers = parse_id_list(raw.get("speakers"), where("speakers"), problems, "speakers")
-    requires = parse_id_list(raw.get("requires"), where("requires"), problems, "requires")
-    after = parse_id_list(raw.get("after"), where("after"), problems, "after")
-    not_with = parse_id_list(raw.get("not_with"), where("not_with"), problems, "not_with")
-    pin = None
-    if raw.get("pin") not in (None, {}, ""):
-        p = raw["pin"]
-        if not isinstance(p, dict):
-            problems.append(Problem(where("pin"), f"pin {p!r} is not a mapping",
-                                    "write pin: {day: 2014-12-08, start: \"10:30\", room: r101} (any of the three)"))
-        else:
-            day = parse_date(p["day"], where("pin"), problems, "pin day") if p.get("day") not in (None, "") else None
-            start = parse_time(p["start"], where("pin"), problems, "pin start") if p.get("start") not in (None, "") else None
-            room = parse_str(p.get("room"), where("pin"), problems, "pin room", required=False)
-            extra = set(p) - {"day", "start", "room"}
-            if extra:
-                problems.append(Problem(where("pin"), f"pin has unknown keys {sorted(map(str, extra))}",
-                                        "a pin takes day, start and room only"))
-            pin = Pin(day, start, room)
-    preferred = []
-    pref_raw = raw.get("preferred") or []
-    if isinstance(pref_raw, dict):
-        pref_raw = [pref_raw]
-    if not isinstance(pref_raw, list):
-        problems.append(Problem(where("preferred"), "preferred must be a list of {day, start} entries",
-                                "write preferred: [{day: 2014-12-08}]"))
-        pref_raw = []
-    for item in pref_raw:
-        if not isinstance(item, dict):
-            problems.append(Problem(where("preferred"), f"preferred entry {item!r} is not a {{day, start}} mapping",
-                                    "write preferred: [{day: 2014-12-08, start: \"10:30\"}]"))
-            continue
-        day = parse_date(item["day"], where("preferred"), problems, "preferred day") if item.get("day") else None
-        start = parse_time(item["start"], where("preferred"), problems, "preferred start") \
-            if item.get("start") not in (None, "") else None
-        preferred.append(Preference(day, start))
-    language = parse_str(raw.get("language"), where("language"), problems, "language", required=False)
-    abstract = raw.get("abstract") or ""
+    speakers = parse_id_list(rec.get("speakers"), where("speakers"), problems, "speakers")
+    requires = parse_id_list(rec.get("requires"), where("requires"), problems, "requires")
+    after = parse_id_list(rec.get("after"), where("after"), problems, "after")
+    not_with = parse_id_list(rec.get("not_with"), where("not_with"), problems, "not_with")
+    pin = _pin(rec, problems)
+    preferred = _preferred(rec, problems)
+    language = parse_str(rec.get("language"), where("language"), problems, "language", required=False)
+    abstract = rec.get("abstract") or ""
     if not isinstance(abstract, str):
         abstract = str(abstract)
     if len(problems) > n or sid is None:
@@ -101,62 +112,116 @@ def build_session(raw: dict, where: Where, problems: list[Problem], warnings: li
     return Session(id=sid, title=title or "", format=fmt, track=track, duration=duration or 0,
                    expected_attendance=attendance or 0, speakers=speakers, requires=frozenset(requires),
                    after=after, not_with=not_with, pin=pin, language=language, preferred=tuple(preferred),
-                   abstract=abstract.strip(), where=where.base, where_keys=dict(where.keys))
+                   abstract=abstract.strip(), where=rec.at, where_keys=dict(rec.keys))
 
 
-def build_room(raw: dict, where: Where, problems: list[Problem], warnings: list[str]) -> Room | None:
+def _pin(rec: Record, problems: list[Problem]) -> Pin | None:
+    p = rec.get("pin")
+    if p in (None, {}, ""):
+        return None
+    if not isinstance(p, dict):
+        problems.append(Problem(rec.where("pin"), f"pin {p!r} is not a mapping",
+                                "write pin: {day: 2014-12-08, start: \"10:30\", room: r101} (any of the three)"))
+        return None
+    day = parse_date(p["day"], rec.where("pin.day", "pin"), problems, "pin day") \
+        if p.get("day") not in (None, "") else None
+    start = parse_time(p["start"], rec.where("pin.start", "pin"), problems, "pin start") \
+        if p.get("start") not in (None, "") else None
+    room = parse_str(p.get("room"), rec.where("pin.room", "pin"), problems, "pin room", required=False)
+    extra = set(p) - {"day", "start", "room"}
+    if extra:
+        problems.append(Problem(rec.where("pin"), f"pin has unknown keys {sorted(map(str, extra))}",
+                                "a pin takes day, start and room only"))
+    return Pin(day, start, room)
+
+
+def _preferred(rec: Record, problems: list[Problem]) -> list[Preference]:
+    where = rec.where("preferred")
+    raw = rec.get("preferred") or []
+    if isinstance(raw, dict):
+        raw = [raw]
+    if not isinstance(raw, list):
+        problems.append(Problem(where, "preferred must be a list of {day, start} entries",
+                                "write preferred: [{day: 2014-12-08}]"))
+        return []
+    out = []
+    for item in raw:
+        if not isinstance(item, dict):
+            problems.append(Problem(where, f"preferred entry {item!r} is not a {{day, start}} mapping",
+                                    "write preferred: [{day: 2014-12-08, start: \"10:30\"}]"))
+            continue
+        day = parse_date(item["day"], where, problems, "preferred day") if item.get("day") else None
+        start = parse_time(item["start"], where, problems, "preferred start") \
+            if item.get("start") not in (None, "") else None
+        out.append(Preference(day, start))
+    return out
+
+
+def build_room(rec: Record, problems: list[Problem], warnings: list[str]) -> Room | None:
     n = len(problems)
-    unknown_keys(raw, ROOM_KEYS, where, "room", warnings)
-    rid = parse_str(raw.get("id"), where("id"), problems, "room id")
-    name = parse_str(raw.get("name"), where("name"), problems, "room name", required=False) or rid
-    capacity = parse_positive_int(raw.get("capacity"), where("capacity"), problems, "capacity", "seats")
-    features = parse_id_list(raw.get("features"), where("features"), problems, "features")
-    unavailable = parse_ranges(raw.get("unavailable"), where("unavailable"), problems)
+    unknown_keys(rec, ROOM_KEYS, "room", warnings)
+    rid, rec = _identified(rec, "room", problems)
+    name = parse_str(rec.get("name"), rec.where("name"), problems, "room name", required=False) or rid
+    capacity = parse_positive_int(rec.get("capacity"), rec.where("capacity"), problems, "capacity", "seats")
+    features = parse_id_list(rec.get("features"), rec.where("features"), problems, "features")
+    unavailable = parse_ranges(rec.get("unavailable"), rec.where("unavailable"), problems)
     if len(problems) > n or rid is None:
         return None
-    return Room(rid, name or rid, capacity or 0, frozenset(features), unavailable, where=where.base,
-                where_keys=dict(where.keys))
+    return Room(rid, name or rid, capacity or 0, frozenset(features), unavailable, where=rec.at,
+                where_keys=dict(rec.keys))
 
 
-def build_speaker(raw: dict, where: Where, problems: list[Problem], warnings: list[str]) -> Speaker | None:
+def build_speaker(rec: Record, problems: list[Problem], warnings: list[str]) -> Speaker | None:
     n = len(problems)
-    unknown_keys(raw, SPEAKER_KEYS, where, "speaker", warnings)
-    pid = parse_str(raw.get("id"), where("id"), problems, "speaker id")
-    name = parse_str(raw.get("name"), where("name"), problems, "speaker name", required=False) or pid
-    org = parse_str(raw.get("organization"), where("organization"), problems, "organization", required=False) or ""
-    unavailable = parse_ranges(raw.get("unavailable"), where("unavailable"), problems)
+    unknown_keys(rec, SPEAKER_KEYS, "speaker", warnings)
+    pid, rec = _identified(rec, "speaker", problems)
+    name = parse_str(rec.get("name"), rec.where("name"), problems, "speaker name", required=False) or pid
+    org = parse_str(rec.get("organization"), rec.where("organization"), problems, "organization",
+                    required=False) or ""
+    unavailable = parse_ranges(rec.get("unavailable"), rec.where("unavailable"), problems)
     if len(problems) > n or pid is None:
         return None
-    return Speaker(pid, name or pid, org, unavailable, where=where.base, where_keys=dict(where.keys))
+    return Speaker(pid, name or pid, org, unavailable, where=rec.at, where_keys=dict(rec.keys))
 
 
-def build_day(raw: dict, where: Where, slot_wheres: list[Where], problems: list[Problem]) -> Day | None:
+def build_day(rec: Record, problems: list[Problem]) -> Day | None:
+    """A day: ``date`` and ``slots``, a list of slot Records (start, end, kind)."""
     n = len(problems)
-    date = parse_date(raw.get("date"), where("date"), problems, "day date")
-    slots_raw = raw.get("slots")
+    if rec.get("date") in (None, ""):
+        problems.append(Problem(rec.where("date"), "day has no date", "write the date as YYYY-MM-DD, e.g. 2014-12-08"))
+        date = None
+    else:
+        date = parse_date(rec.get("date"), rec.where("date"), problems, "day date")
+    slots_raw = rec.get("slots")
     if not isinstance(slots_raw, list) or not slots_raw:
-        problems.append(Problem(where("slots"), "a day needs a list of slots",
+        problems.append(Problem(rec.where("slots"), "a day needs a list of slots",
                                 "write slots: [{start: \"10:30\", end: \"11:45\"}]"))
         return None
     pending = []
-    for i, item in enumerate(slots_raw):
-        sw = slot_wheres[i] if i < len(slot_wheres) else where
-        if not isinstance(item, dict):
-            problems.append(Problem(sw.base, f"slot {item!r} is not a {{start, end}} mapping",
+    for item in slots_raw:
+        if not isinstance(item, Record):
+            problems.append(Problem(rec.where("slots"), f"slot {item!r} is not a {{start, end}} mapping",
                                     "write {start: \"10:30\", end: \"11:45\"}"))
             continue
-        start = parse_time(item.get("start"), sw("start"), problems, "slot start")
-        end = parse_time(item.get("end"), sw("end"), problems, "slot end")
+        times = []
+        for key in ("start", "end"):
+            if item.get(key) in (None, ""):
+                problems.append(Problem(item.where(key), f"slot has no {key} time",
+                                        "write the time as HH:MM, e.g. 10:30"))
+                times.append(None)
+            else:
+                times.append(parse_time(item.get(key), item.where(key), problems, f"slot {key}"))
+        start, end = times
         kind = str(item.get("kind") or "regular").strip().lower()
         if kind not in ("regular", "plenary"):
-            problems.append(Problem(sw("kind"), f"slot kind {item.get('kind')!r} is unknown",
+            problems.append(Problem(item.where("kind"), f"slot kind {item.get('kind')!r} is unknown",
                                     "use kind: plenary, or leave kind out for a regular slot"))
         if start is not None and end is not None:
             if end <= start:
-                problems.append(Problem(sw.base, f"slot ends ({item.get('end')}) before it starts ({item.get('start')})",
-                                        "swap start and end, or correct one of them"))
+                problems.append(Problem(item.at, f"slot ends ({item.get('end')}) before it starts "
+                                        f"({item.get('start')})", "swap start and end, or correct one of them"))
                 continue
-            pending.append((start, end, kind, sw.base))
+            pending.append((start, end, kind, item.at))
     if len(problems) > n or date is None:
         return None
     pending.sort()
@@ -165,25 +230,52 @@ def build_day(raw: dict, where: Where, slot_wheres: list[Where], problems: list[
             problems.append(Problem(b[3], f"two slots of {date} start at the same time",
                                     "remove the duplicate slot"))
             return None
-    slots = tuple(Slot(date, i, s, e, k, where=w) for i, (s, e, k, w) in enumerate(pending))
-    return Day(date, slots)
+    return Day(date, tuple(Slot(date, i, s, e, k, where=w) for i, (s, e, k, w) in enumerate(pending)))
 
 
-def build_weights(raw, where: Where, problems: list[Problem], known: set[str]) -> tuple[tuple[str, int], ...]:
-    if raw in (None, {}):
+def build_weights(rec: Record | None, problems: list[Problem], known: set[str]) -> tuple[tuple[str, int], ...]:
+    """``weights``: a mapping of goal -> whole number; its keys are Located by goal name."""
+    if rec is None or rec.values in (None, {}):
         return ()
-    if not isinstance(raw, dict):
-        problems.append(Problem(where.base, "weights must be a mapping of goal: number",
+    if not isinstance(rec.values, dict):
+        problems.append(Problem(rec.at, "weights must be a mapping of goal: number",
                                 "write weights: {attendee_conflict: 10, track_overlap: 5}"))
         return ()
     out = []
-    for key, value in raw.items():
+    for key, value in rec.values.items():
+        where = rec.where(str(key))
         if str(key) not in known:
             close = difflib.get_close_matches(str(key), sorted(known), n=1)
-            problems.append(Problem(where(key), f"unknown weight '{key}'" + (f" (did you mean '{close[0]}'?)" if close else ""),
+            problems.append(Problem(where, f"unknown weight '{key}'" + (f" (did you mean '{close[0]}'?)" if close else ""),
                                     "use one of: " + ", ".join(sorted(known))))
             continue
-        w = parse_positive_int(value, where(key), problems, f"weight {key}", allow_zero=True)
+        w = parse_positive_int(value, where, problems, f"weight {key}", allow_zero=True)
         if w is not None:
             out.append((str(key), w))
     return tuple(sorted(out))
+
+
+def build_meta(rec: Record, default_name: str, problems: list[Problem], warnings: list[str]) -> dict:
+    """The conference's own fields (name, hosts, time zone, ...) as Conference keyword arguments."""
+    unknown_keys(rec, META_KEYS, "conference", warnings)
+    meta = {k: parse_str(rec.get(k), rec.where(k), problems, k, required=False) or "" for k in TEXT_META_KEYS}
+    if meta["time_zone"]:
+        try:
+            import zoneinfo
+            zoneinfo.ZoneInfo(meta["time_zone"])
+        except Exception:
+            problems.append(Problem(rec.where("time_zone"), f"time zone {meta['time_zone']!r} is unknown",
+                                    "use an IANA name such as America/Los_Angeles"))
+    meta["time_zone"] = meta["time_zone"] or "UTC"
+    meta["language"] = meta["language"] or "en"
+    meta["name"] = parse_str(rec.get("name"), rec.where("name"), problems, "conference name",
+                             required=False) or default_name
+    meta["hosts"] = parse_names(rec.get("hosts"), rec.where("hosts"), problems, "hosts")
+    return meta
+
+
+def build_interest(rec: Record, problems: list[Problem]) -> tuple[str, str] | None:
+    """One (attendee, session) row."""
+    attendee = parse_str(rec.get("attendee"), rec.where("attendee"), problems, "attendee")
+    sid = parse_str(rec.get("session"), rec.where("session"), problems, "session")
+    return (attendee, sid) if attendee is not None and sid is not None else None

@@ -1,4 +1,4 @@
-"""Load a conference workbook (.xlsx) into the model.
+"""Read a conference workbook (.xlsx) into Records for ``assembly``.
 
 The workbook holds the same data as a conference folder (see
 docs/input-format.md, "Excel workbook"): sheets ``Conference`` (key, value),
@@ -7,11 +7,12 @@ optional ``Interests`` (attendee, session). Beyond the spec, the Sessions sheet
 also accepts the optional columns ``abstract`` (text) and ``preferred``
 (``2014-12-08; 2014-12-09 10:30; 10:30``: days, days with a start, or starts).
 
-Cells are normalised here (Excel times, datetimes, day fractions and durations
-become "HH:MM" text; date cells become dates) and then handed, as plain dicts
-with the spec's keys, to the builders that the YAML loader uses too
-(``io/build.py``), followed by the shared cross-reference checks
-(``io/validate.py``). Every problem names its sheet and cell:
+Only reading happens here: the file, its sheets and header rows, and cells
+turned into the values a YAML file would hold (Excel times, datetimes, day
+fractions and durations become "HH:MM" text; date cells become dates; the pin
+columns become one ``pin``; the rows of a date become one day). Every value is
+then parsed by the assembly the folder loader uses too, and every Location is a
+sheet and cell, so each problem names its cell:
 ``Sessions!E12: duration 'seventy' is not a number of minutes``.
 """
 from __future__ import annotations
@@ -22,15 +23,13 @@ import os
 import re
 import stat
 import warnings as _pywarnings
-from dataclasses import replace
 from pathlib import Path
 
-from ..errors import InputError, Problem
-from ..model import DEFAULT_WEIGHTS, Conference, hhmm
-from .build import (Where, build_day, build_room, build_session, build_speaker, build_weights,
-                    unknown_keys)
-from .validate import unavailable_outside_conference, validate
-from .values import parse_date, parse_id_list, parse_str, parse_time
+from ..errors import InputError, Location, Problem
+from ..model import Conference, hhmm
+from .assembly import RawConference, assemble
+from .build import META_KEYS, Record, Terms
+from .values import parse_date
 
 MAX_WORKBOOK_BYTES = 50 * 1024 * 1024
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024   # an .xlsx is a zip: what its parts may unpack to (a 5,000-session
@@ -52,8 +51,12 @@ SHEETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "Interests": (("attendee", "session"), ("attendee", "session")),
 }
 OPTIONAL_SHEETS = ("Interests",)
-CONFERENCE_SHEET_KEYS = ("name", "acronym", "time_zone", "city", "venue", "hosts", "language", "url")
+CONFERENCE_SHEET_KEYS = META_KEYS
 WEIGHT_PREFIX = "weights."
+PIN_COLUMNS = {"pin_day": "pin.day", "pin_start": "pin.start", "pin_room": "pin.room"}
+
+TERMS = Terms(speakers="the Speakers sheet", rooms="the Rooms sheet", slots="the Slots sheet",
+              sessions="the Sessions sheet", interests="Interests", no_sessions="Sessions: the sheet lists no sessions")
 
 _EXCEL_EPOCH = dt.datetime(1899, 12, 31)   # openpyxl's date for Excel serial 1 is 1900-01-01
 
@@ -66,7 +69,7 @@ def other_spreadsheet(path) -> InputError | None:
     """A spreadsheet in a format the loader does not read (.xls, .ods, ...): say how to fix it."""
     suffix = Path(path).suffix.lower()
     if suffix in (".xls", ".xlsm", ".xlsb", ".ods", ".numbers") and Path(path).is_file():
-        return InputError([Problem(str(path), f"is a {suffix} spreadsheet; niic-sched reads .xlsx workbooks",
+        return InputError([Problem(Location(str(path)), f"is a {suffix} spreadsheet; niic-sched reads .xlsx workbooks",
                                    "save it as an Excel Workbook (.xlsx) and give that file")])
     return None
 
@@ -149,7 +152,7 @@ def ranges_cell(value):
 _PREF = re.compile(r"^\s*(\d{4}-\d{1,2}-\d{1,2})?\s*(.*?)\s*$")
 
 
-def preferred_cell(value, where: str, problems: list[Problem]) -> list[dict]:
+def preferred_cell(value) -> list[dict]:
     """'2014-12-08; 2014-12-09 10:30; 10:30' -> [{day}, {day, start}, {start}]."""
     if _blank(value):
         return []
@@ -159,40 +162,30 @@ def preferred_cell(value, where: str, problems: list[Problem]) -> list[dict]:
         return [{"start": time_cell(value)}]
     out = []
     for part in str(value).split(";"):
-        if not part.strip():
-            continue
-        m = _PREF.match(part)
-        day, start = m.group(1), m.group(2)
-        if not day and not start:
-            continue
-        item: dict = {}
-        if day:
-            item["day"] = day
-        if start:
-            n = len(problems)
-            parse_time(start, where, problems, "preferred start")
-            if len(problems) > n:
-                continue
-            item["start"] = start
-        out.append(item)
+        day, start = _PREF.match(part).groups()
+        item = {k: v for k, v in (("day", day), ("start", start)) if v}
+        if item:
+            out.append(item)
     return out
 
 
 # -- sheets --------------------------------------------------------------------------
 class Row:
-    """One data row: normalised header -> value, and header -> "Sheet!B7"."""
+    """One data row: normalised header -> value, and header -> its cell's Location."""
 
-    def __init__(self, sheet: str, number: int, values: dict, cells: dict):
+    def __init__(self, sheet: str, number: int, values: dict, cells: dict[str, Location]):
         self.sheet, self.number, self.values, self.cells = sheet, number, values, cells
 
     def get(self, key):
         return self.values.get(key)
 
-    def at(self, key: str) -> str:
-        return self.cells.get(key) or f"{self.sheet}!A{self.number}"
+    def at(self, key: str | None = None) -> Location:
+        """The cell of column ``key``; without a key (or with a missing column), the row's id cell or first cell."""
+        cell = self.cells.get(key) or self.cells.get("id")
+        return cell.but(key=key) if cell is not None else Location(sheet=self.sheet, cell=f"A{self.number}", key=key)
 
-    def where(self, first: str) -> Where:
-        return Where(self.at(first), dict(self.cells))
+    def record(self, values: dict, keys: dict[str, Location] | None = None) -> Record:
+        return Record(values, self.at(), dict(self.cells) if keys is None else keys)
 
 
 def _find_sheet(wb, name: str):
@@ -215,7 +208,7 @@ def read_sheet(wb, name: str, problems: list[Problem], warnings: list[str]) -> l
         titles = [w.title for w in wb.worksheets]
         close = difflib.get_close_matches(name, titles, n=1, cutoff=0.6)
         hint = f" (is '{close[0]}' meant to be it?)" if close else ""
-        problems.append(Problem(name, f"the workbook has no sheet '{name}'{hint}",
+        problems.append(Problem(Location(sheet=name), f"the workbook has no sheet '{name}'{hint}",
                                 f"add a sheet named {name} whose first row holds the headers "
                                 f"{', '.join(columns)} (niic-sched template writes a workbook with every sheet)"))
         return None
@@ -230,7 +223,7 @@ def read_sheet(wb, name: str, problems: list[Problem], warnings: list[str]) -> l
             header_row = number
             break
     if header_cells is None:
-        problems.append(Problem(f"{title}!A1", f"sheet '{title}' is empty: it needs a header row",
+        problems.append(Problem(Location(sheet=title, cell="A1"), f"sheet '{title}' is empty: it needs a header row",
                                 f"write the headers {', '.join(columns)} into the first row"))
         return None
     index: dict[str, int] = {}
@@ -241,7 +234,7 @@ def read_sheet(wb, name: str, problems: list[Problem], warnings: list[str]) -> l
         key = norm_header(c.value)
         letter = get_column_letter(i + 1)
         if key in index:
-            problems.append(Problem(f"{title}!{letter}{header_row}",
+            problems.append(Problem(Location(sheet=title, cell=f"{letter}{header_row}", key=key),
                                     f"column '{c.value}' appears twice (also in column {letters[key]})",
                                     "keep one of the two columns"))
             continue
@@ -254,7 +247,7 @@ def read_sheet(wb, name: str, problems: list[Problem], warnings: list[str]) -> l
         letters[key] = letter
     missing = [c for c in required if c not in index]
     if missing:
-        problems.append(Problem(f"{title}!{header_row}:{header_row}",
+        problems.append(Problem(Location(sheet=title, cell=f"{header_row}:{header_row}"),
                                 f"the header row has no column {', '.join(repr(m) for m in missing)}",
                                 f"add the column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
                                 f"(headers: {', '.join(columns)})"))
@@ -268,13 +261,13 @@ def read_sheet(wb, name: str, problems: list[Problem], warnings: list[str]) -> l
                 v = v.strip()
             if not _blank(v):
                 values[key] = v
-            where[key] = f"{title}!{letters[key]}{number}"
+            where[key] = Location(sheet=title, cell=f"{letters[key]}{number}", key=key)
         if values:
             out.append(Row(title, number, values, where))
     if last_row > MAX_ROWS:
         for n, cells in _stored_rows(ws, first=MAX_ROWS + 1):
             if any(not _blank(c.value) for c in cells):
-                problems.append(Problem(f"{title}!A{n}", f"sheet '{title}' has data beyond row {MAX_ROWS}",
+                problems.append(Problem(Location(sheet=title, cell=f"A{n}"), f"sheet '{title}' has data beyond row {MAX_ROWS}",
                                         f"keep the data within the first {MAX_ROWS} rows"))
                 break
     return out
@@ -319,12 +312,11 @@ def _stored_rows(ws, first: int = 1, last: int | None = None):
         yield r, _StoredRow(by_row[r])
 
 
-# -- the sheets' contents -> builders --------------------------------------------
-def _conference(rows: list[Row], problems: list[Problem], warnings: list[str]):
-    raw: dict = {}
-    where: dict[str, str] = {}
-    weights: dict = {}
-    wweights: dict[str, str] = {}
+# -- the sheets' rows -> Records ----------------------------------------------------
+def _conference(rows: list[Row], problems: list[Problem]) -> tuple[Record, Record]:
+    """The key, value rows -> the conference's keys and its weights (``weights.<goal>`` rows)."""
+    top = Location(sheet=rows[0].sheet if rows else "Conference", cell="A1")
+    meta, weights = Record({}, top), Record({}, top)
     for row in rows:
         key_raw = row.get("key")
         if _blank(key_raw):
@@ -333,151 +325,101 @@ def _conference(rows: list[Row], problems: list[Problem], warnings: list[str]):
             continue
         key = norm_header(key_raw)
         if key.startswith(("weights.", "weight.")):
-            name = key.split(".", 1)[1]
-            target, twhere = weights, wweights
+            target, name, value = weights, key.split(".", 1)[1], row.get("value")
+            spec_key = f"{WEIGHT_PREFIX}{name}"
         else:
-            name = key
-            target, twhere = raw, where
-        if name in target:
-            problems.append(Problem(row.at("key"), f"key '{key_raw}' appears twice (also at {twhere[name]})",
+            target, name, value = meta, key, text_cell(row.get("value"))
+            spec_key = key
+        if name in target.values:
+            problems.append(Problem(row.at("key"), f"key '{key_raw}' appears twice (also at {target.keys[name]})",
                                     "keep one of the two rows"))
             continue
-        target[name] = row.get("value")
-        twhere[name] = row.at("value") if "value" in row.values else row.at("key")
-    return raw, Where("Conference!A1", where), weights, Where("Conference!A1", wweights)
+        target.values[name] = value
+        target.keys[name] = row.at("value" if "value" in row.values else "key").but(key=spec_key)
+    return meta, weights
 
 
-def _time_zone_problem(tz: str, where: str) -> Problem | None:
-    try:
-        import zoneinfo
-        zoneinfo.ZoneInfo(tz)
-    except Exception:
-        return Problem(where, f"time zone {tz!r} is unknown", "use an IANA name such as America/Los_Angeles")
-    return None
-
-
-def _days(rows: list[Row], problems: list[Problem]):
-    by_date: dict[dt.date, list[Row]] = {}
+def _days(rows: list[Row], problems: list[Problem]) -> list[Record]:
+    """The Slots rows -> one day Record per date, its rows the day's slots."""
+    by_date: dict = {}
     for row in rows:
-        date = parse_date(date_cell(row.get("date")), row.at("date"), problems, "slot date") \
-            if "date" in row.values else None
         if "date" not in row.values:
             problems.append(Problem(row.at("date"), "slot has no date", "write the date as YYYY-MM-DD, e.g. 2014-12-08"))
-        if date is not None:
-            by_date.setdefault(date, []).append(row)
-    days = []
-    for date, day_rows in sorted(by_date.items()):
-        slots, slot_rows = [], []
-        for row in day_rows:
-            missing = [k for k in ("start", "end") if k not in row.values]
-            for key in missing:
-                problems.append(Problem(row.at(key), f"slot has no {key} time",
-                                        "write the time as HH:MM, e.g. 10:30, or as an Excel time"))
-            if missing:
-                continue
-            item = {"start": time_cell(row.get("start")), "end": time_cell(row.get("end"))}
-            if "kind" in row.values:
-                item["kind"] = row.get("kind")
-            slots.append(item)
-            slot_rows.append(row)
-        if not slots:
             continue
-        first = day_rows[0]
-        day = build_day({"date": date, "slots": slots}, Where(first.at("date"), {"date": first.at("date")}),
-                        [r.where("date") for r in slot_rows], problems)
-        if day:
-            days.append(day)
+        value = date_cell(row.get("date"))
+        date = parse_date(value, row.at("date"), [], "day date")   # only to group; the assembly reports a bad date
+        by_date.setdefault(date if date is not None else ("row", row.number), []).append((value, row))
+    days = []
+    for group in by_date.values():
+        value, first = group[0]
+        slots = [row.record({k: time_cell(row.get(k)) if k in ("start", "end") else row.get(k)
+                             for k in ("start", "end", "kind") if k in row.values}) for _, row in group]
+        days.append(Record({"date": value, "slots": slots}, first.at("date"), {"date": first.at("date")}))
     return days
 
 
-def _room_raw(row: Row) -> dict:
-    raw = {k: text_cell(v) for k, v in row.values.items() if k in ("id", "name", "features")}
+def _room(row: Row) -> Record:
+    values = {k: text_cell(v) for k, v in row.values.items() if k in ("id", "name", "features")}
     if "capacity" in row.values:
-        raw["capacity"] = row.get("capacity")
+        values["capacity"] = row.get("capacity")
     if "unavailable" in row.values:
-        raw["unavailable"] = ranges_cell(row.get("unavailable"))
-    return raw
+        values["unavailable"] = ranges_cell(row.get("unavailable"))
+    return row.record(values)
 
 
-def _speaker_raw(row: Row) -> dict:
-    raw = {k: text_cell(v) for k, v in row.values.items() if k in ("id", "name", "organization")}
+def _speaker(row: Row) -> Record:
+    values = {k: text_cell(v) for k, v in row.values.items() if k in ("id", "name", "organization")}
     if "unavailable" in row.values:
-        raw["unavailable"] = ranges_cell(row.get("unavailable"))
-    return raw
+        values["unavailable"] = ranges_cell(row.get("unavailable"))
+    return row.record(values)
 
 
-def _session_raw(row: Row, problems: list[Problem], pin_cells: dict[str, dict[str, str]]) -> tuple[dict, Where]:
-    raw: dict = {}
+def _session(row: Row) -> Record:
+    values: dict = {}
     for key in ("id", "title", "format", "track", "speakers", "requires", "after", "not_with", "language"):
         if key in row.values:
-            raw[key] = text_cell(row.get(key))
+            values[key] = text_cell(row.get(key))
     if "duration" in row.values:
-        raw["duration"] = duration_cell(row.get("duration"))
+        values["duration"] = duration_cell(row.get("duration"))
     if "expected_attendance" in row.values:
-        raw["expected_attendance"] = row.get("expected_attendance")
+        values["expected_attendance"] = row.get("expected_attendance")
     if "abstract" in row.values:
-        raw["abstract"] = str(text_cell(row.get("abstract")))
+        values["abstract"] = str(text_cell(row.get("abstract")))
     if "preferred" in row.values:
-        raw["preferred"] = preferred_cell(row.get("preferred"), row.at("preferred"), problems)
-    keys = dict(row.cells)
+        values["preferred"] = preferred_cell(row.get("preferred"))
+    keys = {k: v for k, v in row.cells.items() if k not in PIN_COLUMNS}
     pin: dict = {}
-    present = [k for k in ("pin_day", "pin_start", "pin_room") if k in row.values]
-    if "pin_day" in row.values:
-        day = parse_date(date_cell(row.get("pin_day")), row.at("pin_day"), problems, "pin day")
-        if day is not None:
-            pin["day"] = day
-    if "pin_start" in row.values:
-        start = time_cell(row.get("pin_start"))
-        n = len(problems)
-        parse_time(start, row.at("pin_start"), problems, "pin start")
-        if len(problems) == n:
-            pin["start"] = start
-    if "pin_room" in row.values:
-        pin["room"] = text_cell(row.get("pin_room"))
+    for column, spec_key in PIN_COLUMNS.items():
+        if column in row.cells:
+            keys[spec_key] = row.at(column).but(key=spec_key)
+        if column in row.values:
+            value = row.get(column)
+            part = spec_key.split(".")[1]
+            pin[part] = date_cell(value) if part == "day" else time_cell(value) if part == "start" else text_cell(value)
     if pin:
-        raw["pin"] = pin
-    if present:
-        # one token for the whole pin; problems found later are pointed at the right cell
-        token = ", ".join(row.at(k) for k in present)
-        keys["pin"] = token
-        pin_cells[token] = {k: row.at(k) for k in present}
-    return raw, Where(row.at("id"), keys)
+        values["pin"] = pin
+        keys["pin"] = _pin_cells([row.cells[c] for c in PIN_COLUMNS if c in row.cells],
+                                 [row.cells[c] for c in PIN_COLUMNS if c in row.values])
+    return row.record(values, keys)
 
 
-def _interests(rows: list[Row], known: set[str], problems: list[Problem], warnings: list[str]):
-    out, skipped = [], 0
-    for row in rows:
-        attendee = parse_str(text_cell(row.get("attendee")), row.at("attendee"), problems, "attendee")
-        sid = parse_str(text_cell(row.get("session")), row.at("session"), problems, "session")
-        if attendee is None or sid is None:
-            continue
-        if sid not in known:
-            skipped += 1
-            continue
-        out.append((attendee, sid))
-    if skipped:
-        warnings.append(f"Interests: {skipped} row{'s' if skipped != 1 else ''} name sessions that are not in the "
-                        "Sessions sheet (skipped; they count once those sessions are added)")
-    return tuple(out)
+def _pin_cells(columns: list[Location], filled: list[Location]) -> Location:
+    """Where a row's pin stands: its one filled pin cell ("Sessions!M4"), or the
+    range of pin columns from the first filled to the last ("Sessions!K4:M4")
+    when no other column stands between them, else the first filled one."""
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    def index(loc: Location) -> int:
+        return column_index_from_string(coordinate_from_string(loc.cell)[0])
+
+    first, last = min(filled, key=index), max(filled, key=index)
+    if first is last or set(range(index(first), index(last) + 1)) - {index(c) for c in columns}:
+        return first.but(key="pin")
+    return first.but(cell=f"{first.cell}:{last.cell}", key="pin")
 
 
-_SHEET_NAMES = (("speakers.yaml", "the Speakers sheet"), ("rooms.yaml", "the Rooms sheet"),
-                ("conference.yaml", "the Slots sheet"), ("sessions/", "the Sessions sheet"))
-
-
-def _in_workbook_terms(p: Problem, pin_cells: dict[str, dict[str, str]]) -> Problem:
-    """The shared checks speak of YAML files; say sheets instead, and point a pin
-    problem at the pin cell it is about."""
-    what, fix, where = p.what, p.fix, p.where
-    for old, new in _SHEET_NAMES:
-        what, fix = what.replace(old, new), fix.replace(old, new)
-    if where in pin_cells:
-        cells = pin_cells[where]
-        for word, key in (("pinned room", "pin_room"), ("pinned day", "pin_day"), ("pinned time", "pin_start")):
-            if word in what and key in cells:
-                where = cells[key]
-                break
-    return Problem(where, what, fix)
+def _interest(row: Row) -> Record:
+    return row.record({k: text_cell(row.get(k)) for k in ("attendee", "session") if k in row.values})
 
 
 # -- the loader --------------------------------------------------------------------------
@@ -485,7 +427,7 @@ def open_workbook(path: Path):
     """openpyxl's workbook, or InputError naming the file and what to do."""
     import openpyxl
 
-    where = str(path)
+    where = Location(str(path))
     try:
         st = path.stat()
         size = st.st_size
@@ -563,9 +505,9 @@ def _zip_sizes(path: Path) -> tuple[int, tuple[int, str] | None]:
     return unpacked, None
 
 
-def load_workbook(path: str | os.PathLike) -> Conference:
-    """A conference workbook -> Conference; raises InputError listing every problem."""
-    path = Path(path)
+def read_workbook(path: Path) -> RawConference:
+    """The workbook's sheets -> Records (raises InputError when the file, a sheet or
+    a required column cannot be read)."""
     wb = open_workbook(path)
     problems: list[Problem] = []
     warnings: list[str] = []
@@ -575,62 +517,20 @@ def load_workbook(path: str | os.PathLike) -> Conference:
         wb.close()
     if problems:
         raise InputError(problems)
-
-    # Conference and Slots
-    raw, cw, wraw, ww = _conference(sheets["Conference"], problems, warnings)
-    unknown_keys(raw, set(CONFERENCE_SHEET_KEYS), cw, "conference", warnings)
-    name = parse_str(text_cell(raw.get("name")), cw("name"), problems, "conference name", required=False) \
-        or path.stem
-    hosts_raw = text_cell(raw.get("hosts"))
-    if isinstance(hosts_raw, str) and ";" in hosts_raw:
-        hosts = tuple(h.strip() for h in hosts_raw.split(";") if h.strip())
-    else:
-        hosts = parse_id_list(hosts_raw, cw("hosts"), problems, "hosts")
-    meta = {k: parse_str(text_cell(raw.get(k)), cw(k), problems, k, required=False) or ""
-            for k in ("acronym", "time_zone", "city", "venue", "language", "url")}
-    if meta["time_zone"]:
-        p = _time_zone_problem(meta["time_zone"], cw("time_zone"))
-        if p:
-            problems.append(p)
-    weights = build_weights(wraw, ww, problems, set(DEFAULT_WEIGHTS))
-    days = _days(sheets["Slots"], problems)
+    meta, weights = _conference(sheets["Conference"], problems)
     if not sheets["Slots"]:
-        problems.append(Problem("Slots!A2", "the Slots sheet lists no slots",
+        problems.append(Problem(Location(sheet="Slots", cell="A2"), "the Slots sheet lists no slots",
                                 "add one row per slot: date, start, end (and kind: plenary for plenary slots)"))
+    return RawConference(terms=TERMS, folder=str(path.resolve().parent), default_name=path.stem,
+                         meta=meta, weights=weights, days=_days(sheets["Slots"], problems),
+                         rooms=[_room(r) for r in sheets["Rooms"]], speakers=[_speaker(r) for r in sheets["Speakers"]],
+                         sessions=[_session(r) for r in sheets["Sessions"]],
+                         interests=[_interest(r) for r in sheets["Interests"]], problems=problems, warnings=warnings)
 
-    rooms = []
-    for row in sheets["Rooms"]:
-        room = build_room(_room_raw(row), row.where("id"), problems, warnings)
-        if room:
-            rooms.append(room)
-    speakers = []
-    for row in sheets["Speakers"]:
-        sp = build_speaker(_speaker_raw(row), row.where("id"), problems, warnings)
-        if sp:
-            speakers.append(sp)
-    sessions = []
-    pin_cells: dict[str, dict[str, str]] = {}
-    for row in sheets["Sessions"]:
-        n = len(problems)
-        raw_s, where = _session_raw(row, problems, pin_cells)
-        s = build_session(raw_s, where, problems, warnings)
-        if s and len(problems) == n:
-            sessions.append(s)
-    if problems:
-        raise InputError(problems)
 
-    interests = _interests(sheets["Interests"], {s.id for s in sessions}, problems, warnings)
-    conf = Conference(name=name, days=tuple(days), rooms=tuple(rooms), speakers=tuple(speakers),
-                      sessions=tuple(sessions), hosts=tuple(hosts), weights=weights, interests=interests,
-                      folder=str(path.resolve().parent), time_zone=meta["time_zone"] or "UTC",
-                      language=meta["language"] or "en", **{k: meta[k] for k in ("acronym", "city", "venue", "url")})
-    problems += [_in_workbook_terms(p, pin_cells) for p in validate(conf)]
-    if problems:
-        raise InputError(problems)
-    warnings += unavailable_outside_conference(conf)
-    if not sessions:
-        warnings.append("Sessions: the sheet lists no sessions")
-    return replace(conf, warnings=tuple(warnings))
+def load_workbook(path: str | os.PathLike) -> Conference:
+    """A conference workbook -> Conference; raises InputError listing every problem."""
+    return assemble(read_workbook(Path(path)))
 
 
 def conference_home(path: str | os.PathLike) -> Path:

@@ -1,4 +1,9 @@
-"""Load a conference folder (the spec's YAML layout) into the model."""
+"""Read a conference folder (the spec's YAML layout) into Records for ``assembly``.
+
+Only reading happens here: which files there are, YAML and CSV syntax, and the
+folder's shape (``days:`` is a list of days with slots, rooms.yaml a list of
+rooms, ...). Every value is parsed by the assembly, the same way as a workbook's.
+"""
 from __future__ import annotations
 
 import csv
@@ -7,38 +12,51 @@ import os
 import stat
 from pathlib import Path
 
-from ..errors import InputError, Problem
-from ..model import Conference, DEFAULT_WEIGHTS
-from .build import (CONFERENCE_KEYS, Where, build_day, build_room, build_session, build_speaker, build_weights,
-                    unknown_keys)
-from .validate import unavailable_outside_conference, validate
-from .values import parse_id_list, parse_str
+from ..errors import InputError, Location, Problem
+from ..model import Conference
+from .assembly import RawConference, assemble
+from .build import Record, Terms
 from .yamlfile import LineDict, read_yaml
 
 MAX_CSV_BYTES = 50 * 1024 * 1024
 
+TERMS = Terms(speakers="speakers.yaml", rooms="rooms.yaml", slots="conference.yaml", sessions="the folder",
+              interests="interests.csv", no_sessions="sessions/: no session files found")
 
-def _where(rel: str, mapping) -> Where:
-    if isinstance(mapping, LineDict):
-        return Where(f"{rel}:{mapping.line}", {k: f"{rel}:{ln}" for k, ln in mapping.key_lines.items()})
-    return Where(rel)
+NESTED = ("pin",)   # mappings inside an object whose keys are Located too: pin.day, pin.start, pin.room
 
 
-def _list_of_mappings(data, rel: str, key: str, problems: list[Problem]) -> list:
+def record(rel: str, mapping, at: Location | None = None, prefix: str = "") -> Record:
+    """A mapping read from ``rel`` -> a Record whose Locations are its lines (``at``:
+    where the mapping stands, when its own line is not the place to name; ``prefix``:
+    the spec's path to its keys, e.g. "weights.")."""
+    if not isinstance(mapping, LineDict):
+        return Record(mapping, at or Location(rel))
+    keys = {k: Location(rel, ln, key=f"{prefix}{k}") for k, ln in mapping.key_lines.items()}
+    for name in NESTED:
+        inner = mapping.get(name)
+        if isinstance(inner, LineDict):
+            keys.update({f"{name}.{k}": Location(rel, ln, key=f"{prefix}{name}.{k}")
+                         for k, ln in inner.key_lines.items()})
+    return Record(mapping, at or Location(rel, mapping.line or None), keys)
+
+
+def _list_of_mappings(data, rel: str, key: str, problems: list[Problem]) -> list[Record]:
     """rooms.yaml / speakers.yaml: a list, or {key: [...]}."""
     if data is None:
         return []
     if isinstance(data, dict) and key in data:
         data = data[key]
     if not isinstance(data, list):
-        problems.append(Problem(rel, f"must hold a list of {key}", f"write '- id: ...' entries, or '{key}:' followed by them"))
+        problems.append(Problem(Location(rel), f"must hold a list of {key}",
+                                f"write '- id: ...' entries, or '{key}:' followed by them"))
         return []
     out = []
     for item in data:
         if isinstance(item, dict):
-            out.append(item)
+            out.append(record(rel, item))
         else:
-            problems.append(Problem(rel, f"entry {item!r} is not a mapping", "write each entry as 'id: ...' lines"))
+            problems.append(Problem(Location(rel), f"entry {item!r} is not a mapping", "write each entry as 'id: ...' lines"))
     return out
 
 
@@ -55,159 +73,114 @@ def session_files(folder: Path) -> list[Path]:
     return files
 
 
-def read_interests(path: Path, rel: str, known: set[str], problems: list[Problem],
-                   warnings: list[str]) -> tuple[tuple[str, str], ...]:
+def read_interests(path: Path, rel: str, problems: list[Problem]) -> list[Record]:
+    """interests.csv -> one Record (attendee, session) per row that is not blank."""
     if not os.path.lexists(path):
-        return ()
+        return []
+    where = Location(rel)
     try:
         st = path.stat()
         if not stat.S_ISREG(st.st_mode):   # a folder, a pipe or a device would block or never end
-            problems.append(Problem(rel, "is not a plain file (it is a folder, a pipe or a device)",
+            problems.append(Problem(where, "is not a plain file (it is a folder, a pipe or a device)",
                                     "replace it by the survey's CSV export, or remove it"))
-            return ()
+            return []
         if st.st_size > MAX_CSV_BYTES:
-            problems.append(Problem(rel, f"is {st.st_size / 1e6:.0f} MB, larger than the {MAX_CSV_BYTES // 2**20} MiB "
+            problems.append(Problem(where, f"is {st.st_size / 1e6:.0f} MB, larger than the {MAX_CSV_BYTES // 2**20} MiB "
                                     "interests.csv may have", "trim the survey export"))
-            return ()
+            return []
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        problems.append(Problem(rel, f"is not UTF-8 text (offset {exc.start})", "export the CSV as UTF-8"))
-        return ()
+        problems.append(Problem(where, f"is not UTF-8 text (offset {exc.start})", "export the CSV as UTF-8"))
+        return []
     except OSError as exc:
-        problems.append(Problem(rel, f"cannot be read: {exc.strerror or exc}", "check that the file is readable"))
-        return ()
+        problems.append(Problem(where, f"cannot be read: {exc.strerror or exc}", "check that the file is readable"))
+        return []
     reader = csv.reader(io.StringIO(text))
     try:
         rows = list(reader)
     except csv.Error as exc:   # e.g. a cell longer than the csv module's field limit
-        problems.append(Problem(f"{rel}:{reader.line_num}", f"cannot be read as CSV: {exc}",
+        problems.append(Problem(Location(rel, reader.line_num), f"cannot be read as CSV: {exc}",
                                 "export the survey again as CSV with the columns attendee,session"))
-        return ()
+        return []
     if not rows:
-        return ()
+        return []
     header = [h.strip().lower() for h in rows[0]]
     if "attendee" not in header or "session" not in header:
-        problems.append(Problem(f"{rel}:1", "the header row must name the columns attendee and session",
+        problems.append(Problem(Location(rel, 1), "the header row must name the columns attendee and session",
                                 "make the first line: attendee,session"))
-        return ()
-    ia, isess = header.index("attendee"), header.index("session")
-    out, skipped = [], 0
+        return []
+    columns = {"attendee": header.index("attendee"), "session": header.index("session")}
+    out = []
     for n, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
-        if len(row) <= max(ia, isess):
-            problems.append(Problem(f"{rel}:{n}", f"row {row!r} has no {'session' if len(row) <= isess else 'attendee'}",
-                                    "write attendee,session on each line"))
-            continue
-        sid = row[isess].strip()
-        if sid not in known:
-            skipped += 1
-            continue
-        out.append((row[ia].strip(), sid))
-    if skipped:
-        warnings.append(f"{rel}: {skipped} row{'s' if skipped != 1 else ''} name sessions that are not in the folder "
-                        "(skipped; they count once those sessions are added)")
-    return tuple(out)
+        values = {k: row[i].strip() for k, i in columns.items() if i < len(row)}
+        out.append(Record(values, Location(rel, n), {k: Location(rel, n, key=k) for k in columns}))
+    return out
 
 
-def load_folder(folder: str | os.PathLike) -> Conference:
-    folder = Path(folder)
+def read_folder(folder: Path) -> RawConference:
+    """The folder's files -> Records (raises InputError when a file the folder needs is missing)."""
     problems: list[Problem] = []
-    warnings: list[str] = []
     if not folder.is_dir():
-        raise InputError([Problem(str(folder), "is not a conference folder (it does not exist or is not a folder)",
+        raise InputError([Problem(Location(str(folder)), "is not a conference folder (it does not exist or is not a folder)",
                                   "give the folder that holds conference.yaml, or a .xlsx workbook")])
     for name in ("conference.yaml", "rooms.yaml", "speakers.yaml"):
         if not (folder / name).is_file():
-            problems.append(Problem(str(folder / name), "is missing",
+            problems.append(Problem(Location(str(folder / name)), "is missing",
                                     f"create {name} (see docs/input-format.md) or run niic-sched in the conference folder"))
     if not (folder / "sessions").is_dir():
-        problems.append(Problem(str(folder / "sessions"), "is missing", "create a sessions/ folder with one YAML file per session"))
+        problems.append(Problem(Location(str(folder / "sessions")), "is missing",
+                                "create a sessions/ folder with one YAML file per session"))
     if problems:
         raise InputError(problems)
 
-    # conference.yaml
-    conf_raw = read_yaml(folder / "conference.yaml", "conference.yaml", problems)
-    if conf_raw is not None and not isinstance(conf_raw, dict):
-        problems.append(Problem("conference.yaml", "must be a mapping (name:, days:, ...)", "see docs/input-format.md"))
-        conf_raw = None
-    conf_raw = conf_raw or LineDict()
-    cw = _where("conference.yaml", conf_raw)
-    unknown_keys(conf_raw, CONFERENCE_KEYS, cw, "conference", warnings)
-    name = parse_str(conf_raw.get("name"), cw("name"), problems, "conference name", required=False) or folder.resolve().name
-    days = []
-    days_raw = conf_raw.get("days")
-    if not isinstance(days_raw, list) or not days_raw:
-        problems.append(Problem(cw("days"), "the conference needs a list of days with their slots",
+    conf = read_yaml(folder / "conference.yaml", "conference.yaml", problems)
+    if conf is not None and not isinstance(conf, dict):
+        problems.append(Problem(Location("conference.yaml"), "must be a mapping (name:, days:, ...)",
+                                "see docs/input-format.md"))
+        conf = None
+    conf = record("conference.yaml", conf if conf is not None else LineDict())
+    raw = RawConference(terms=TERMS, folder=str(folder), default_name=folder.resolve().name, problems=problems,
+                        meta=Record({k: v for k, v in conf.values.items() if k not in ("days", "weights")},
+                                    conf.at, conf.keys))
+    if "weights" in conf.values:
+        raw.weights = record("conference.yaml", conf.get("weights"), conf.where("weights"), prefix="weights.")
+    days = conf.get("days")
+    if not isinstance(days, list) or not days:
+        problems.append(Problem(conf.where("days"), "the conference needs a list of days with their slots",
                                 "write days: [{date: 2014-12-08, slots: [{start: \"10:30\", end: \"11:45\"}]}]"))
-        days_raw = []
-    for d in days_raw:
+        days = []
+    for d in days:
         if not isinstance(d, dict):
-            problems.append(Problem(cw("days"), f"day {d!r} is not a {{date, slots}} mapping", "see docs/input-format.md"))
+            problems.append(Problem(conf.where("days"), f"day {d!r} is not a {{date, slots}} mapping",
+                                    "see docs/input-format.md"))
             continue
-        slots = d.get("slots") if isinstance(d.get("slots"), list) else []
-        day = build_day(d, _where("conference.yaml", d), [_where("conference.yaml", s) for s in slots], problems)
-        if day:
-            days.append(day)
-    weights = build_weights(conf_raw.get("weights"), _where("conference.yaml", conf_raw.get("weights")), problems,
-                            set(DEFAULT_WEIGHTS))
-    hosts = parse_id_list(conf_raw.get("hosts"), cw("hosts"), problems, "hosts") if not isinstance(conf_raw.get("hosts"), str) \
-        else (conf_raw["hosts"].strip(),)
-    meta = {k: parse_str(conf_raw.get(k), cw(k), problems, k, required=False) or ""
-            for k in ("acronym", "time_zone", "city", "venue", "language", "url")}
-    if meta["time_zone"]:
-        try:
-            import zoneinfo
-            zoneinfo.ZoneInfo(meta["time_zone"])
-        except Exception:
-            problems.append(Problem(cw("time_zone"), f"time zone {meta['time_zone']!r} is unknown",
-                                    "use an IANA name such as America/Los_Angeles"))
+        day = record("conference.yaml", d)
+        if isinstance(d.get("slots"), list):
+            day.values = {**d, "slots": [record("conference.yaml", s) if isinstance(s, dict) else s
+                                         for s in d["slots"]]}
+        raw.days.append(day)
 
-    rooms = []
-    data = read_yaml(folder / "rooms.yaml", "rooms.yaml", problems)
-    for raw in _list_of_mappings(data, "rooms.yaml", "rooms", problems):
-        room = build_room(raw, _where("rooms.yaml", raw), problems, warnings)
-        if room:
-            rooms.append(room)
-    speakers = []
-    data = read_yaml(folder / "speakers.yaml", "speakers.yaml", problems)
-    for raw in _list_of_mappings(data, "speakers.yaml", "speakers", problems):
-        sp = build_speaker(raw, _where("speakers.yaml", raw), problems, warnings)
-        if sp:
-            speakers.append(sp)
-    sessions = []
+    raw.rooms = _list_of_mappings(read_yaml(folder / "rooms.yaml", "rooms.yaml", problems), "rooms.yaml", "rooms",
+                                  problems)
+    raw.speakers = _list_of_mappings(read_yaml(folder / "speakers.yaml", "speakers.yaml", problems), "speakers.yaml",
+                                     "speakers", problems)
     for path in session_files(folder):
         rel = path.relative_to(folder).as_posix()
         data = read_yaml(path, rel, problems)
         if data is None:
             continue
-        items = data if isinstance(data, list) else [data]
-        for raw in items:
-            if not isinstance(raw, dict):
-                problems.append(Problem(rel, "must hold one session (a mapping) or a list of sessions",
+        for item in data if isinstance(data, list) else [data]:
+            if isinstance(item, dict):
+                raw.sessions.append(record(rel, item))
+            else:
+                problems.append(Problem(Location(rel), "must hold one session (a mapping) or a list of sessions",
                                         "start the file with 'id: s0001'"))
-                continue
-            s = build_session(raw, _where(rel, raw), problems, warnings)
-            if s:
-                sessions.append(s)
-    if problems:
-        raise InputError(problems)
-
-    interests = read_interests(folder / "interests.csv", "interests.csv", {s.id for s in sessions}, problems, warnings)
-    conf = Conference(name=name, days=tuple(sorted(days, key=lambda d: d.date)), rooms=tuple(rooms),
-                      speakers=tuple(speakers), sessions=tuple(sessions), hosts=tuple(hosts),
-                      weights=weights, interests=interests, folder=str(folder),
-                      time_zone=meta["time_zone"] or "UTC", language=meta["language"] or "en",
-                      **{k: meta[k] for k in ("acronym", "city", "venue", "url")})
-    problems += validate(conf)
-    if problems:
-        raise InputError(problems)
-    warnings += unavailable_outside_conference(conf)
-    if not sessions:
-        warnings.append("sessions/: no session files found")
-    return _with_warnings(conf, warnings)
+    raw.interests = read_interests(folder / "interests.csv", "interests.csv", problems)
+    return raw
 
 
-def _with_warnings(conf: Conference, warnings: list[str]) -> Conference:
-    from dataclasses import replace
-    return replace(conf, warnings=tuple(warnings))
+def load_folder(folder: str | os.PathLike) -> Conference:
+    """A conference folder -> Conference; raises InputError listing every problem."""
+    return assemble(read_folder(Path(folder)))

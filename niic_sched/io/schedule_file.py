@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import InputError, Problem
+from ..errors import InputError, Location, Problem
 from ..model import Assignment, Conference, Schedule, hhmm
 from .atomic import write_text_atomic
 from .values import parse_date, parse_str, parse_time
@@ -16,10 +16,10 @@ from .yamlfile import line_of, read_yaml
 def read_schedule(path: str | os.PathLike) -> Schedule:
     path = Path(path)
     problems: list[Problem] = []
-    rel = str(path)
+    rel = Location(str(path))
     if not path.is_file():
         raise InputError([Problem(rel, "is missing", "give the schedule.yaml that niic-sched solve wrote")])
-    data = read_yaml(path, rel, problems)
+    data = read_yaml(path, str(path), problems)
     if problems:
         raise InputError(problems)
     if not isinstance(data, dict) or not isinstance(data.get("assignments", []), list):
@@ -27,7 +27,7 @@ def read_schedule(path: str | os.PathLike) -> Schedule:
                                   "write assignments: [{session: s0001, day: 2014-12-08, start: \"10:30\", room: r101}]")])
     out = []
     for item in data.get("assignments") or []:
-        where = f"{rel}:{line_of(item) or '?'}"
+        where = Location(str(path), line_of(item))
         if not isinstance(item, dict):
             problems.append(Problem(where, f"assignment {item!r} is not a mapping", "write {session, day, start, room}"))
             continue

@@ -8,15 +8,23 @@ of slots.
 from __future__ import annotations
 
 import difflib
-from collections import Counter
 
 from ..errors import Problem
 from ..model import Conference, Session
+from .build import Terms
 
 
 def _suggest(word: str, known) -> str:
     close = difflib.get_close_matches(word, sorted(known), n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _at(item, *keys: str) -> str:
+    """Where the first of ``keys`` that was written stands (``pin.room``, then ``pin``), else the object."""
+    for key in keys:
+        if key in item.where_keys:
+            return item.where_keys[key]
+    return item.where
 
 
 def duplicate_ids(conf: Conference) -> list[Problem]:
@@ -27,47 +35,46 @@ def duplicate_ids(conf: Conference) -> list[Problem]:
         seen: dict[str, str] = {}
         for item in items:
             if item.id in seen:
-                out.append(Problem(item.at("id"), f"{kind} id '{item.id}' is used twice (also at {seen[item.id]})", fix))
+                out.append(Problem(item.at("id"), f"{kind} id '{item.id}' is used twice (also at {seen[item.id]})", fix,
+                                   **{kind: item.id}))
             else:
                 seen[item.id] = item.at("id")
-    dates = Counter(d.date for d in conf.days)
-    for date, n in dates.items():
-        if n > 1:
-            out.append(Problem("conference.yaml", f"day {date} is listed {n} times", "list each date once"))
     return out
 
 
-def unknown_references(conf: Conference) -> list[Problem]:
+def unknown_references(conf: Conference, terms: Terms) -> list[Problem]:
     out = []
     sessions, rooms, speakers = conf.session, conf.room, conf.speaker
     for s in conf.sessions:
         for p in s.speakers:
             if p not in speakers:
-                out.append(Problem(s.at("speakers"), f"session {s.id}: speaker '{p}' is not in speakers.yaml{_suggest(p, speakers)}",
-                                   f"add {p} to speakers.yaml or correct the id"))
+                out.append(Problem(s.at("speakers"), f"session {s.id}: speaker '{p}' is not in {terms.speakers}"
+                                   f"{_suggest(p, speakers)}", f"add {p} to {terms.speakers} or correct the id",
+                                   session=s.id))
         for key in ("after", "not_with"):
             for other in getattr(s, key):
                 if other not in sessions:
-                    out.append(Problem(s.at(key), f"session {s.id}: {key} names '{other}', which is not a session{_suggest(other, sessions)}",
-                                       "correct the id or remove it"))
+                    out.append(Problem(s.at(key), f"session {s.id}: {key} names '{other}', which is not a session"
+                                       f"{_suggest(other, sessions)}", "correct the id or remove it", session=s.id))
                 elif other == s.id:
-                    out.append(Problem(s.at(key), f"session {s.id} names itself in {key}", "remove it"))
+                    out.append(Problem(s.at(key), f"session {s.id} names itself in {key}", "remove it", session=s.id))
         if s.pin:
             if s.pin.room is not None and s.pin.room not in rooms:
-                out.append(Problem(s.at("pin"), f"session {s.id}: pinned room '{s.pin.room}' is not in rooms.yaml{_suggest(s.pin.room, rooms)}",
-                                   "correct the room id"))
+                out.append(Problem(_at(s, "pin.room", "pin"), f"session {s.id}: pinned room '{s.pin.room}' is not in "
+                                   f"{terms.rooms}{_suggest(s.pin.room, rooms)}", "correct the room id", session=s.id))
             if s.pin.day is not None and s.pin.day not in conf.day:
-                out.append(Problem(s.at("pin"), f"session {s.id}: pinned day {s.pin.day} is not a conference day",
-                                   "use one of " + ", ".join(str(d.date) for d in conf.days)))
+                out.append(Problem(_at(s, "pin.day", "pin"), f"session {s.id}: pinned day {s.pin.day} is not a "
+                                   "conference day", "use one of " + ", ".join(str(d.date) for d in conf.days),
+                                   session=s.id))
             elif s.pin.start is not None:
                 days = [conf.day[s.pin.day]] if s.pin.day else conf.days
                 if not any(sl.start == s.pin.start for d in days for sl in d.slots):
-                    out.append(Problem(s.at("pin"), f"session {s.id}: no slot starts at the pinned time {s.pin}",
-                                       "pin to the start of a slot in conference.yaml"))
+                    out.append(Problem(_at(s, "pin.start", "pin"), f"session {s.id}: no slot starts at the pinned "
+                                       f"time {s.pin}", f"pin to the start of a slot in {terms.slots}", session=s.id))
         for pref in s.preferred:
             if pref.day is not None and pref.day not in conf.day:
                 out.append(Problem(s.at("preferred"), f"session {s.id}: preferred day {pref.day} is not a conference day",
-                                   "use one of " + ", ".join(str(d.date) for d in conf.days)))
+                                   "use one of " + ", ".join(str(d.date) for d in conf.days), session=s.id))
     return out
 
 
@@ -98,7 +105,7 @@ def after_cycles(conf: Conference) -> list[Problem]:
                     reported.add(key)
                     first = conf.session[cycle[0]]
                     out.append(Problem(first.at("after"), "sessions must come after each other in a loop: "
-                                       + " -> ".join(cycle), "remove one of these 'after' links"))
+                                       + " -> ".join(cycle), "remove one of these 'after' links", session=first.id))
             elif not state.get(nxt):
                 state[nxt] = 1
                 stack.append((nxt, iter(graph[nxt])))
@@ -168,8 +175,9 @@ def unavailable_outside_conference(conf: Conference) -> list[str]:
     return warnings
 
 
-def validate(conf: Conference) -> list[Problem]:
-    problems = duplicate_ids(conf) + unknown_references(conf) + after_cycles(conf)
+def validate(conf: Conference, terms: Terms) -> list[Problem]:
+    """Every cross-reference problem; ``terms`` names the source's parts (speakers.yaml or the Speakers sheet)."""
+    problems = duplicate_ids(conf) + unknown_references(conf, terms) + after_cycles(conf)
     if not problems:
         problems += sessions_that_fit_nowhere(conf)
     return problems

@@ -1,8 +1,8 @@
 """Parsing single values (times, dates, numbers, lists) into model values.
 
-Shared by the YAML and the Excel loaders. Every parser takes ``where`` (a file
-and line, or a sheet and cell) and a list of problems to append to; it returns
-``None`` when the value is unusable.
+Used by the builders behind both loaders (and by the schedule reader). Every
+parser takes ``where`` (a Location: a file and line, or a sheet and cell) and a
+list of problems to append to; it returns ``None`` when the value is unusable.
 """
 from __future__ import annotations
 
@@ -105,10 +105,21 @@ def parse_str(value, where: str, problems: list[Problem], what: str, required: b
 
 def parse_id_list(value, where: str, problems: list[Problem], what: str) -> tuple[str, ...]:
     """A YAML list of ids, or a comma-separated string (the workbook's list cells)."""
+    return _text_list(value, ",", where, problems, what, "id")
+
+
+def parse_names(value, where: str, problems: list[Problem], what: str) -> tuple[str, ...]:
+    """Names (``hosts``): a YAML list, or one text of names separated by commas,
+    or by semicolons when a name holds a comma ("Alpha, Inc.; Beta")."""
+    sep = ";" if isinstance(value, str) and ";" in value else ","
+    return _text_list(value, sep, where, problems, what, "name")
+
+
+def _text_list(value, sep: str, where: str, problems: list[Problem], what: str, noun: str) -> tuple[str, ...]:
     if value is None or value == "":
         return ()
     if isinstance(value, str):
-        items = [v.strip() for v in value.split(",")]
+        items = [v.strip() for v in value.split(sep)]
     elif isinstance(value, (list, tuple)):
         items = value
     else:
@@ -116,7 +127,8 @@ def parse_id_list(value, where: str, problems: list[Problem], what: str) -> tupl
     out = []
     for item in items:
         if isinstance(item, (dict, list)) or item is None:
-            problems.append(Problem(where, f"{what} holds {item!r}, which is not an id", f"list {what} as plain ids"))
+            problems.append(Problem(where, f"{what} holds {item!r}, which is not a{'n' if noun[0] in 'aeiou' else ''} "
+                                    f"{noun}", f"list {what} as plain {noun}s"))
             continue
         if isinstance(item, float) and item.is_integer():
             item = int(item)

@@ -17,7 +17,7 @@ import os
 from ..model import (DEFAULT_WEIGHTS, FORMATS, Conference, Day, Pin, Preference, Room, Session, Slot, Speaker,
                      TimeRange, hhmm)
 from .atomic import write_bytes_atomic
-from .excel import CONFERENCE_SHEET_KEYS, SESSION_COLUMNS, WEIGHT_PREFIX
+from .excel import CONFERENCE_SHEET_KEYS, EXTRA_SESSION_COLUMNS, SESSION_COLUMNS, WEIGHT_PREFIX
 
 MIN_VALIDATED_ROWS = 1000
 
@@ -141,7 +141,7 @@ def _sheet_rows(conf: Conference) -> dict[str, tuple[tuple[str, ...], list[list]
         "Slots": (("date", "start", "end", "kind"), slots),
         "Rooms": (("id", "name", "capacity", "features", "unavailable"), rooms),
         "Speakers": (("id", "name", "organization", "unavailable"), speakers),
-        "Sessions": (SESSION_COLUMNS + ("abstract", "preferred"), sessions),
+        "Sessions": (SESSION_COLUMNS + EXTRA_SESSION_COLUMNS, sessions),
         "Interests": (("attendee", "session"), interests),
     }
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import Problem
+from ..errors import Location, Problem
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ALIASES = 200
@@ -148,12 +148,12 @@ def _construct_map(loader: _Loader, node):
         try:
             hash(key)
         except TypeError:
-            loader._problems.append(Problem(f"{loader._where}:{key_node.start_mark.line + 1}",
+            loader._problems.append(Problem(Location(loader._where, key_node.start_mark.line + 1),
                                             "a mapping key is itself a list or mapping", "use a plain word as key"))
             continue
         if key in data:
             loader._problems.append(Problem(
-                f"{loader._where}:{key_node.start_mark.line + 1}",
+                Location(loader._where, key_node.start_mark.line + 1, key=str(key)),
                 f"key {key!r} appears twice in one mapping (first at line {data.key_lines[key]})",
                 "keep one of them"))
             continue
@@ -205,7 +205,9 @@ def _document(loader):
 
 
 def read_yaml(path: Path, where: str, problems: list[Problem]):
-    """Parse ``path``; on failure append a problem and return None."""
+    """Parse ``path``; on failure append a problem and return None. ``where`` is
+    the file's name in messages (its Locations' ``file``)."""
+    file, where = where, Location(where)
     try:
         st = path.stat()
         if not stat.S_ISREG(st.st_mode):   # a folder, a pipe or a device would block or never end
@@ -225,7 +227,7 @@ def read_yaml(path: Path, where: str, problems: list[Problem]):
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
-        problems.append(Problem(f"{where}:{line}", f"is not UTF-8 text (byte {raw[exc.start]:#04x} at offset {exc.start})",
+        problems.append(Problem(Location(file, line), f"is not UTF-8 text (byte {raw[exc.start]:#04x} at offset {exc.start})",
                                 "save the file as UTF-8 in your editor"))
         return None
     if "\x00" in text:
@@ -234,11 +236,11 @@ def read_yaml(path: Path, where: str, problems: list[Problem]):
     mine: list[Problem] = []
     loader = None
     try:
-        loader = (_FastLoader or _Loader)(text, mine, where)   # the pure-Python reader checks characters here
+        loader = (_FastLoader or _Loader)(text, mine, file)   # the pure-Python reader checks characters here
         loader._text = text
         data = _document(loader)
     except _Refused as exc:
-        problems.append(Problem(f"{where}:{exc.line}" if exc.line else where, exc.what, exc.fix))
+        problems.append(Problem(Location(file, exc.line), exc.what, exc.fix))
         return None
     except yaml.reader.ReaderError:
         m = _NON_PRINTABLE.search(text)
@@ -247,15 +249,14 @@ def read_yaml(path: Path, where: str, problems: list[Problem]):
             return None
         line = text.count("\n", 0, m.start()) + 1
         column = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
-        problems.append(Problem(f"{where}:{line}", f"holds the invisible control character U+{ord(m.group()):04X} "
+        problems.append(Problem(Location(file, line), f"holds the invisible control character U+{ord(m.group()):04X} "
                                 f"(column {column}), which YAML does not allow",
                                 "delete it (retype the text around it, or save the file as plain UTF-8 text)"))
         return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = f":{mark.line + 1}" if mark else ""
         what = " ".join(str(x) for x in (exc.context, exc.problem) if x)
-        problems.append(Problem(f"{where}{line}", f"is not valid YAML: {what}",
+        problems.append(Problem(Location(file, mark.line + 1 if mark else None), f"is not valid YAML: {what}",
                                 "check indentation, colons and quotes on that line; quote text that holds ': ' or '#'"))
         return None
     except yaml.YAMLError as exc:
@@ -274,9 +275,6 @@ def read_yaml(path: Path, where: str, problems: list[Problem]):
     return data
 
 
-def line_of(mapping, key=None) -> int | None:
-    if isinstance(mapping, LineDict):
-        if key is not None and key in mapping.key_lines:
-            return mapping.key_lines[key]
-        return mapping.line
-    return None
+def line_of(mapping) -> int | None:
+    """The line a mapping read by ``read_yaml`` starts on."""
+    return mapping.line if isinstance(mapping, LineDict) else None
