@@ -1,4 +1,4 @@
 """The constraint solver: Conference -> Schedule."""
-from .solver import NotFound, Result, SolveOptions, solve
+from .solver import SHARES, Budget, NotFound, Result, SolveOptions, solve
 
-__all__ = ["NotFound", "Result", "SolveOptions", "solve"]
+__all__ = ["SHARES", "Budget", "NotFound", "Result", "SolveOptions", "solve"]

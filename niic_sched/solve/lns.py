@@ -28,10 +28,64 @@ FULL_MODEL_PAIR_LIMIT = 60_000    # pair x shared-segment rows above which the s
 class SearchState:
     times: dict[int, int]
     value: int
-    moved: int = 0
     history: list[tuple[float, int]] = field(default_factory=list)   # (seconds, objective) at each improvement
     moves: int = 0
     improving_moves: int = 0
+
+
+def time_terms(m: Model, obj: TimeObjective, free: set[int], current: dict[int, int] | None, *,
+               with_pairs: bool = True, partners=None, segsets=None) -> list[tuple[int, object]]:
+    """The time objective over the starts of model ``m`` (with or without rooms), as
+    (weight, literal) terms: unary terms (preferred times) of the sessions in ``free``,
+    and pair terms (overlaps). A pair of two free sessions gets an overlap literal; a
+    free session's overlaps with a session kept at ``current`` fold into its starts'
+    literals; a pair of two kept sessions is a constant and left out."""
+    space = m.space
+    partners = obj.partners() if partners is None else partners
+    segsets = [[frozenset(o.segs) for o in opts] for opts in space.options] if segsets is None else segsets
+    terms: list[tuple[int, object]] = []
+    for i in sorted(free):
+        for k, lit in m.x[i].items():
+            c = obj.unary.get((i, k))
+            if c:
+                terms.append((c, lit))
+    if not with_pairs:
+        return terms
+    occ: dict[int, dict[int, list]] = {}
+    for i in free:
+        per: dict[int, list] = {}
+        for k, lit in m.x[i].items():
+            for g in space.options[i][k].segs:
+                per.setdefault(g, []).append(lit)
+        occ[i] = per
+    for i in sorted(free):
+        for j, w in partners.get(i, ()):
+            if j in free:
+                if j < i:
+                    continue
+                common = occ[i].keys() & occ[j].keys()
+                if not common:
+                    continue
+                o = m.cp.new_bool_var(f"overlap[{i},{j}]")
+                for g in sorted(common):
+                    m.cp.add(o >= sum(occ[i][g]) + sum(occ[j][g]) - 1)
+                terms.append((w, o))
+            elif current is not None:
+                segs_q = segsets[j][current[j]]
+                for k, lit in m.x[i].items():
+                    if segsets[i][k] & segs_q:
+                        terms.append((w, lit))
+    return terms
+
+
+def cap_moves(m: Model, obj: TimeObjective, free: set[int], current: dict[int, int] | None, cap: int) -> None:
+    """At most ``cap`` published (baseline) sessions retimed: the free ones that leave
+    their published start plus the kept ones that ``current`` already moved."""
+    if not obj.baseline:
+        return
+    fixed_moved = sum(1 for i, k in obj.baseline.items() if i not in free and current is not None and current[i] != k)
+    lits = [lit for i, k0 in obj.baseline.items() if i in free for k, lit in m.x[i].items() if k != k0]
+    m.cp.add(sum(lits) <= cap - fixed_moved)
 
 
 class TimeSearch:
@@ -45,8 +99,7 @@ class TimeSearch:
         self.t0 = t0
         self.say = say or (lambda _m: None)
         self.work = 0.0          # deterministic time spent in CP-SAT
-        self.moved_cap: int | None = None
-        self.full_objective = False
+        self.moved_cap: int | None = None     # at most this many published sessions retimed (a baseline)
         self.start_bound: float | None = None   # CP-SAT's bound from the start, when it saw the whole objective
 
     # -- models --------------------------------------------------------------------------------
@@ -69,43 +122,10 @@ class TimeSearch:
                 allowed[i] = set(ks) | ({current[i]} if current is not None else set())
         m = Model(self.space, with_rooms=False, allowed=allowed)
         add_hard_rules(m)
-        terms = []
-        for i in sorted(free_set):
-            for k, lit in m.x[i].items():
-                c = self.obj.unary.get((i, k))
-                if c:
-                    terms.append(c * lit)
-        if with_pairs:
-            occ: dict[int, dict[int, list]] = {}
-            for i in free_set:
-                per: dict[int, list] = {}
-                for k, lit in m.x[i].items():
-                    for g in self.space.options[i][k].segs:
-                        per.setdefault(g, []).append(lit)
-                occ[i] = per
-            for i in sorted(free_set):
-                for j, w in self.partners.get(i, ()):
-                    if j in free_set:
-                        if j < i:
-                            continue
-                        common = occ[i].keys() & occ[j].keys()
-                        if not common:
-                            continue
-                        o = m.cp.new_bool_var(f"overlap[{i},{j}]")
-                        for g in sorted(common):
-                            m.cp.add(o >= sum(occ[i][g]) + sum(occ[j][g]) - 1)
-                        terms.append(w * o)
-                    elif current is not None:
-                        segs_q = self.segsets[j][current[j]]
-                        for k, lit in m.x[i].items():
-                            if self.segsets[i][k] & segs_q:
-                                terms.append(w * lit)
-        if self.obj.baseline and self.moved_cap is not None:
-            fixed_moved = sum(1 for i, k in self.obj.baseline.items()
-                              if i not in free_set and current is not None and current[i] != k)
-            lits = [lit for i, k0 in self.obj.baseline.items() if i in free_set
-                    for k, lit in m.x[i].items() if k != k0]
-            m.cp.add(sum(lits) <= self.moved_cap - fixed_moved)
+        terms = [w * lit for w, lit in time_terms(m, self.obj, free_set, current, with_pairs=with_pairs,
+                                                  partners=self.partners, segsets=self.segsets)]
+        if self.moved_cap is not None:
+            cap_moves(m, self.obj, free_set, current, self.moved_cap)
         if terms:
             m.cp.minimize(sum(terms))
         if current is not None:
@@ -148,8 +168,8 @@ class TimeSearch:
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 return None, status
             times = {i: k for i, (k, _) in m.read(solver).items()}
-        self.full_objective = len(self.obj.pair) * 4 <= FULL_MODEL_PAIR_LIMIT
-        if self.full_objective and seconds > 0.2:
+        full_objective = len(self.obj.pair) * 4 <= FULL_MODEL_PAIR_LIMIT
+        if full_objective and seconds > 0.2:
             m, _ = self.build(None, times, with_pairs=True)
             solver, status2 = self._solve(m, seconds, callback=progress)
             if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -6,11 +6,25 @@ Each search is a short tabu search (fast single moves) followed by CP-SAT
 large-neighbourhood search. With ``--deterministic`` each search stops on its
 own work limit (CP-SAT's deterministic time and a fixed number of tabu steps),
 so the same inputs, seed and workers give the same timetable.
+
+The second process works under every start method of ``multiprocessing``
+(``fork``, ``forkserver``, ``spawn``): its target (``_child``) and arguments are
+module-level and picklable, and it talks to this process through one pipe only
+(typed messages: progress lines, then its :class:`Outcome` or its error). It is
+started with ``fork`` where the platform has it (no re-import, no copy of the
+search space through a pipe), else ``forkserver``, else ``spawn``; ``improve``
+takes ``start_method`` to choose. It never outlives this process: on Linux the
+kernel kills it when its parent dies (``prctl(PR_SET_PDEATHSIG)``), and on every
+platform a watcher thread ends it when its parent's sentinel closes.
 """
 from __future__ import annotations
 
+import logging
 import multiprocessing as mp
+import os
 import signal
+import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -20,19 +34,40 @@ from .lns import SearchState, TimeSearch
 from .space import Space
 from .tabu import NoRoomMatching, tabu_search
 
+log = logging.getLogger(__name__)
+
 TABU_SHARE = 0.15          # of each search's time
 TABU_STEPS_PER_SECOND = 150  # deterministic mode: tabu steps per second of --time-limit
+PARALLEL_MIN_SESSIONS = 20   # below this one search is enough
+SECOND_SEED = 7919           # the second search's seed: --seed + this
+
+
+@dataclass
+class LowerBound:
+    """A lower bound on the timetable objective, and how it was found."""
+    value: float | None = None
+    method: str = "none"
+    conflicts: float | None = None   # with interests: the bound on attendee conflicts alone
 
 
 @dataclass
 class Outcome:
+    """What one search ends with."""
     times: dict[int, int]
     value: int
     moves: int = 0
     improving: int = 0
-    history: list = field(default_factory=list)
-    seed: int = 0
+    history: list[tuple[float, int]] = field(default_factory=list)
     interrupted: bool = False
+
+
+@dataclass
+class Improvement:
+    """What ``improve`` ends with: the better search's timetable (moves counted over
+    both searches), the lower bound, and how many searches reported back."""
+    best: Outcome
+    bound: LowerBound
+    searches: int = 1
 
 
 def run_search(space: Space, obj: TimeObjective, times: dict[int, int], *, seed: int, seconds: float,
@@ -77,9 +112,7 @@ def run_search(space: Space, obj: TimeObjective, times: dict[int, int], *, seed:
         history.append((round(time.monotonic() - t0, 2), value))
     state = SearchState(dict(times), value)
     if interrupted:
-        out = Outcome(state.times, state.value, 0, 0, history, seed)
-        out.interrupted = True
-        return out
+        return Outcome(state.times, state.value, history=history, interrupted=True)
     if deterministic:
         budget = seconds * (1 - TABU_SHARE) * 0.5     # CP-SAT deterministic time runs about twice the clock here
         stop = lambda: search.work >= budget          # noqa: E731
@@ -98,24 +131,90 @@ def run_search(space: Space, obj: TimeObjective, times: dict[int, int], *, seed:
         search.improve(state, stop_or_bound, b, step_seconds=step, on_best=on_best)
     except KeyboardInterrupt:
         interrupted = True
-    out = Outcome(state.times, state.value, state.moves, state.improving_moves, history + state.history, seed)
-    out.interrupted = interrupted
-    return out
+    return Outcome(state.times, state.value, state.moves, state.improving_moves, history + state.history,
+                   interrupted)
+
+
+# -- the second process ------------------------------------------------------------------------------
+def choose_start_method(preferred: str | None = None) -> str:
+    """The multiprocessing start method for the second search: ``preferred`` if given
+    (it must exist on this platform), else fork, forkserver or spawn, the first this
+    platform has."""
+    methods = mp.get_all_start_methods()
+    if preferred is not None:
+        if preferred not in methods:
+            raise ValueError(f"start method {preferred!r} is not available here (only {', '.join(methods)})")
+        return preferred
+    return next(m for m in ("fork", "forkserver", "spawn") if m in methods)
+
+
+@dataclass(frozen=True)
+class _Job:
+    """The second search's settings (picklable: it crosses to a spawned process)."""
+    seed: int
+    seconds: float
+    deterministic: bool
+    moved_cap: int | None
+    t0: float
+    step: float
+    started: float            # when the parent started the process: a spawned child counts its start-up
+    relay: bool               # send progress lines to the parent
+    label: str = " (2)"
+
+
+@dataclass(frozen=True)
+class _Said:
+    text: str
+
+
+@dataclass(frozen=True)
+class _Finished:
+    outcome: Outcome
+
+
+@dataclass(frozen=True)
+class _Failed:
+    error: BaseException
+    where: str = ""
 
 
 def _die_with_parent() -> None:
-    """Linux: the search child is killed when its parent dies (kill -9 included)."""
-    try:
-        import ctypes
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):   # pragma: no cover - not Linux: the child ends on its time budget
-        pass
+    """The search child ends when its parent does (kill -9 included).
+
+    Linux: the kernel sends SIGKILL (``PR_SET_PDEATHSIG``), however busy the child.
+    Everywhere: a daemon thread waits on the parent's sentinel and exits the child
+    when it closes (it also covers a parent that died before the prctl call)."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
+        except (OSError, AttributeError) as exc:   # pragma: no cover - a Linux without glibc's libc.so.6
+            log.info("search child: prctl(PR_SET_PDEATHSIG) unavailable (%s); a watcher thread ends it "
+                     "with its parent", exc)
+    else:   # pragma: no cover - not Linux
+        log.info("search child: no PR_SET_PDEATHSIG on %s; a watcher thread ends it with its parent", sys.platform)
+    parent = mp.parent_process()
+    if parent is None:   # pragma: no cover - not started by multiprocessing
+        log.warning("search child: no parent process to watch; it ends on its own time budget")
+        return
+
+    def watch() -> None:
+        from multiprocessing.connection import wait
+        wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="niic-parent-watch", daemon=True).start()
 
 
-def _child(conn, space, obj, times, kw, shared_bound, shared_best, shared_value):
+def _child(conn, space: Space, obj: TimeObjective, times: dict[int, int], job: _Job, shared_bound, shared_best,
+           shared_value) -> None:
+    """The second search (module level, so that ``spawn`` can import it)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is the parent's to handle
     _die_with_parent()
     n = len(space.sessions)
+    seconds = job.seconds
+    if not job.deterministic:   # a spawned child imported and unpickled for a while: keep the parent's clock
+        seconds = max(0.2, job.seconds - (time.monotonic() - job.started))
 
     def bound():
         v = shared_bound.value
@@ -126,56 +225,100 @@ def _child(conn, space, obj, times, kw, shared_bound, shared_best, shared_value)
             for i in range(n):
                 shared_best[i] = best[i]
             shared_value.value = value
+
+    def say(text: str) -> None:
+        conn.send(_Said(text))
+
     try:
-        out = run_search(space, obj, times, bound=bound, on_best=None if kw["deterministic"] else publish, **kw)
-        conn.send(out)
+        out = run_search(space, obj, times, seed=job.seed, seconds=seconds, deterministic=job.deterministic,
+                         moved_cap=job.moved_cap, bound=bound, say=say if job.relay else None, t0=job.t0,
+                         step=job.step, label=job.label, on_best=None if job.deterministic else publish)
+        conn.send(_Finished(out))
     except BaseException as exc:   # pragma: no cover - reported to the parent
-        conn.send(exc)
+        import traceback
+        try:
+            conn.send(_Failed(exc, traceback.format_exc()))
+        except Exception:
+            conn.send(_Failed(RuntimeError(f"the second search failed: {exc!r}"), traceback.format_exc()))
     finally:
         conn.close()
 
 
+class _Listener(threading.Thread):
+    """Reads the child's pipe: progress lines go to ``say`` as they come, the last
+    message (its outcome or error) is kept for ``result``."""
+
+    def __init__(self, conn, say: Callable[[str], None] | None):
+        super().__init__(name="niic-search-listener", daemon=True)
+        self.conn, self.say = conn, say
+        self.last: _Finished | _Failed | None = None
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while True:
+                msg = self.conn.recv()
+                if isinstance(msg, _Said):
+                    if self.say:
+                        self.say(msg.text)
+                else:
+                    self.last = msg
+                    break
+        except (EOFError, OSError):   # the child ended (or was ended) without a last word
+            pass
+        finally:
+            self.done.set()
+
+    def result(self, timeout: float) -> _Finished | _Failed | None:
+        self.done.wait(timeout)
+        return self.last
+
+
 def improve(space: Space, obj: TimeObjective, times: dict[int, int], *, seed: int, seconds: float,
             workers: int, deterministic: bool, moved_cap: int | None, say, t0: float, step: float,
-            lower_bound: Callable[[], tuple[float | None, str]] | None = None):
-    """Returns (Outcome of the best search, (bound, method))."""
+            lower_bound: Callable[[], LowerBound] | None = None, start_method: str | None = None) -> Improvement:
+    """Improve ``times`` for ``seconds`` (a work limit with ``deterministic``): with two
+    or more workers in two processes, the first computing ``lower_bound()`` first.
+    ``start_method``: how to start the second process (see ``choose_start_method``)."""
     began = time.monotonic()
     bound_value: list = [None]
-    found = (None, "none")
-    parallel = workers >= 2 and len(space.sessions) >= 20
+    found = LowerBound()
+    parallel = workers >= 2 and len(space.sessions) >= PARALLEL_MIN_SESSIONS
     if not parallel:
         if lower_bound:
             try:
                 found = lower_bound()
             except KeyboardInterrupt:
-                return Outcome(dict(times), evaluate_times(space, obj, times), interrupted=True), found
-            bound_value[0] = found[0]
+                return Improvement(Outcome(dict(times), evaluate_times(space, obj, times), interrupted=True), found)
+            bound_value[0] = found.value
         left = max(0.2, seconds - (time.monotonic() - began))
         out = run_search(space, obj, times, seed=seed, seconds=left if not deterministic else seconds,
                          deterministic=deterministic, moved_cap=moved_cap, bound=lambda: bound_value[0],
                          say=say, t0=t0, step=step)
-        return out, found
-    ctx = mp.get_context("fork")
+        return Improvement(out, found)
+    ctx = mp.get_context(choose_start_method(start_method))
     shared = ctx.Value("d", -1.0, lock=False)
     n = len(space.sessions)
     shared_best = ctx.Array("i", [times[i] for i in range(n)], lock=False)
     shared_value = ctx.Value("q", evaluate_times(space, obj, times))
     parent_conn, child_conn = ctx.Pipe(duplex=False)
-    kw = dict(seed=seed + 7919, seconds=seconds, deterministic=deterministic, moved_cap=moved_cap,
-              say=say, t0=t0, step=step, label=" (2)")
-    proc = ctx.Process(target=_child, args=(child_conn, space, obj, times, kw, shared, shared_best, shared_value),
-                       daemon=True)
+    job = _Job(seed=seed + SECOND_SEED, seconds=seconds, deterministic=deterministic, moved_cap=moved_cap, t0=t0,
+               step=step, started=time.monotonic(), relay=say is not None)
+    proc = ctx.Process(target=_child, args=(child_conn, space, obj, times, job, shared, shared_best, shared_value),
+                       daemon=True, name="niic-search-2")
     proc.start()
     child_conn.close()
-    other = None
+    listener = _Listener(parent_conn, say)
+    listener.start()
+    last = None
     try:
         mine = None
         try:
             if lower_bound:
                 found = lower_bound()
-                bound_value[0] = found[0]
-                if found[0] is not None and not deterministic:
-                    shared.value = float(found[0])
+                bound_value[0] = found.value
+                if found.value is not None and not deterministic:
+                    shared.value = float(found.value)
         except KeyboardInterrupt:
             mine = Outcome(dict(times), evaluate_times(space, obj, times), interrupted=True)
         if mine is None:
@@ -190,7 +333,7 @@ def improve(space: Space, obj: TimeObjective, times: dict[int, int], *, seed: in
                               say=say, t0=t0, step=step)
         if not mine.interrupted:
             try:
-                other = parent_conn.recv() if parent_conn.poll(max(5.0, seconds)) else None
+                last = listener.result(max(5.0, seconds))
             except KeyboardInterrupt:
                 mine.interrupted = True
     finally:
@@ -199,13 +342,19 @@ def improve(space: Space, obj: TimeObjective, times: dict[int, int], *, seed: in
         if proc.is_alive():
             proc.terminate()
             proc.join()
-    if isinstance(other, BaseException):
-        raise other
+        listener.join(timeout=1.0)   # the child's last progress lines
+        parent_conn.close()
+    if isinstance(last, _Failed):
+        if last.where:
+            log.debug("second search failed:\n%s", last.where)
+        raise last.error
     best = mine
-    if isinstance(other, Outcome) and other.value < mine.value:
-        best = other
-        best.interrupted = mine.interrupted
-    if isinstance(other, Outcome):
+    if isinstance(last, _Finished):
+        other = last.outcome
+        if other.value < mine.value:
+            best = other
+            best.interrupted = mine.interrupted
         best.moves = mine.moves + other.moves
         best.improving = mine.improving + other.improving
-    return best, found
+        return Improvement(best, found, searches=2)
+    return Improvement(best, found)

@@ -12,7 +12,20 @@
    rooms first against a baseline, then room fit and tracks in few rooms).
 3. If a day's rooms cannot be assigned (rare: multi-slot sessions, room
    closures), that day is re-solved with times and rooms together; as a last
-   resort the whole conference is.
+   resort the whole conference is. Both keep every soft goal and the cap on
+   retimed published sessions.
+
+``solve`` runs these as phases, each a function of a :class:`Job` (the
+conference, its search space and objective, the options and the
+:class:`Budget`) that returns a typed result:
+
+    check_options -> baseline_phase -> first_timetable -> improve_phase
+        -> rooms_phase -> fallback_phase -> fewer_room_moves -> Result
+
+``--time-limit`` is the whole budget, explanation included: when no first
+timetable is found within its share, the explanation runs with what is left
+of the same budget and the solver raises NoProgram (proven impossible) or
+NotFound (undecided). Every share of the budget is in :data:`SHARES`.
 """
 from __future__ import annotations
 
@@ -20,26 +33,33 @@ import dataclasses
 import os
 import time
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, NoReturn
 
 from ortools.sat.python import cp_model
 
+from ..errors import NoProgram
+from ..goals import BOUNDED, only as only_goal
 from ..model import Assignment, Conference, Schedule
-from .cpmodel import Model, cp_solver
+from .cpmodel import Model, Penalty, cp_solver
 from .goals import TimeObjective, evaluate_times, moved_count, objective_levels, room_goals, time_objective
-from .lns import SearchState, TimeSearch
-from .portfolio import improve
+from .lns import SearchState, TimeSearch, cap_moves, time_terms
+from .portfolio import LowerBound, improve
 from .rules import add_hard_rules
 from .space import Space
 
 
 class NotFound(Exception):
-    """No program was found within the limits (one may still exist)."""
+    """No program was found within the limits (one may still exist). ``explanation``,
+    when given, is the solve.explain.Explanation that could not decide either."""
+
+    def __init__(self, message: str, explanation=None):
+        super().__init__(message)
+        self.explanation = explanation
 
 
 @dataclass
 class SolveOptions:
-    time_limit: float = 60.0
+    time_limit: float = 60.0             # the whole budget, explanation included
     seed: int = 0
     workers: int = 0                     # 0: all cores
     deterministic: bool = False
@@ -47,15 +67,200 @@ class SolveOptions:
     baseline: Schedule | None = None     # a published schedule to stay close to
     bound: bool = True                   # compute a lower bound (column generation)
     keep_partial: bool = False           # on Ctrl-C, finish the best timetable so far (else re-raise)
+    start_method: str | None = None      # multiprocessing start method of the second search (None: the best here)
+
+
+# -- the budget -------------------------------------------------------------------------------------
+#: Every share of ``--time-limit``, in one place (fractions). "limit" is the whole
+#: budget; "timetable" is what the timetable step may use: the limit less the
+#: room-step reserve (see ``room_reserve``).
+SHARES: dict[str, float] = {
+    # against a baseline, of the timetable budget: the fewest published sessions retimed
+    # (a first timetable at the same time); long enough to prove the minimum on most
+    "baseline": 0.3,
+    # of the timetable budget: the first timetable, polished by CP-SAT on the whole
+    # objective, is done by then; the start matters, but the searches gain more per second
+    "start": 0.1,
+    # of the limit: held back for the explanation. When no first timetable is found by
+    # (1 - this) of the limit the solver stops searching and explains with what is left;
+    # half is enough for a 300-session explanation (about 5 s) at --time-limit 20, and a
+    # feasible 1000-session conference finds its first timetable in about 3 s
+    "explanation": 0.5,
+    # of what is left to improve, for the lower bound (column generation): up to 150 sessions
+    # it usually converges and ends the search early; above, it is slower and gains less
+    "bound": 0.4,
+    "bound_large": 0.15,
+    # --deterministic: the improve phase's work limit (CP-SAT deterministic time), of the limit
+    "improve_deterministic": 0.6,
+    # the room-step reserve, at least / at most these shares of the limit
+    "rooms_min": 0.05,
+    "rooms_max": 0.5,
+    # after Ctrl-C with --keep-partial: the room step's time, of the limit (at least 5 s)
+    "after_interrupt": 0.1,
+    # of what is left for the fall-backs: re-solving the failed days (the rest: everything)
+    "fallback_days": 0.5,
+    # of one fall-back solve: at most this for any valid placement (no objective; it
+    # stops at the first one), before the soft goals are minimised from it
+    "fallback_feasible": 0.5,
+}
+FALLBACK_MIN_SECONDS = 1.0           # a fall-back solve's floor: without rooms there is no program at all
+ROOM_SECONDS_PER_SESSION = 0.002     # the room step: about 2 ms a session ...
+ROOM_SECONDS_PER_DAY = 0.3           # ... and 0.3 s a day to build and solve
+BOUND_LARGE_SESSIONS = 150           # above this the bound gets the "bound_large" share
+AFTER_INTERRUPT_MIN = 5.0            # seconds
+CG_MAX_SESSIONS = 400                # above this the column-generation bound is too slow to pay for itself
+
+
+def room_reserve(limit: float, sessions: int, days: int) -> float:
+    """Seconds of ``limit`` kept for the room step."""
+    need = ROOM_SECONDS_PER_SESSION * sessions + ROOM_SECONDS_PER_DAY * days
+    return min(SHARES["rooms_max"] * limit, max(SHARES["rooms_min"] * limit, need))
 
 
 @dataclass
+class Budget:
+    """The whole time budget of one solve: ``limit`` seconds from ``start`` (time.monotonic()).
+
+    Phases ask it for seconds: ``left()`` until the deadline, ``share(name)`` of a
+    named share (:data:`SHARES`), ``until(at)`` until ``at`` seconds after the start.
+    With ``deterministic`` the phases that can stop on a work limit take fixed shares
+    instead of what the clock leaves (same inputs, same work, same answer)."""
+    limit: float
+    deterministic: bool = False
+    start: float = field(default_factory=time.monotonic)
+    rooms_reserve: float = 0.0
+    deadline: float = 0.0                # start + limit, unless an interruption shortened it
+
+    def __post_init__(self) -> None:
+        if not self.deadline:
+            self.deadline = self.start + self.limit
+
+    @classmethod
+    def for_conference(cls, limit: float, deterministic: bool, sessions: int, days: int,
+                       start: float | None = None) -> Budget:
+        return cls(limit, deterministic, time.monotonic() if start is None else start,
+                   room_reserve(limit, sessions, days))
+
+    @property
+    def timetable(self) -> float:
+        """Seconds after the start by which the timetable step ends."""
+        return self.limit - self.rooms_reserve
+
+    @property
+    def first_timetable(self) -> float:
+        """Seconds after the start by which a first timetable must be found (else: explain)."""
+        return self.limit * (1 - SHARES["explanation"])
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.start
+
+    def left(self) -> float:
+        return max(0.0, self.deadline - time.monotonic())
+
+    def share(self, name: str, of: float | None = None) -> float:
+        """Seconds: share ``name`` of ``of`` (default: the whole limit)."""
+        return SHARES[name] * (self.limit if of is None else of)
+
+    def until(self, at: float) -> float:
+        """Seconds from now until ``at`` seconds after the start (0 when past)."""
+        return max(0.0, self.start + at - time.monotonic())
+
+    def shorten(self, seconds: float) -> None:
+        """From now on, ``seconds`` are left (an interruption: finish soon)."""
+        self.deadline = time.monotonic() + seconds
+
+
+# -- the result -------------------------------------------------------------------------------------
+@dataclass
 class Result:
     schedule: Schedule
-    status: str                          # "optimal" | "feasible"
-    figures: dict = field(default_factory=dict)
-    interrupted: bool = False            # Ctrl-C with --keep-partial: the best timetable so far
-    seconds: float = 0.0                 # wall time of the solve, explanation included
+    status: str                                   # "optimal" | "feasible"
+    timetable_objective: int                      # the time objective of the schedule's times
+    lower_bound: float | None = None              # on the timetable objective
+    bound_method: str = "none"
+    conflict_lower_bound: float | None = None     # with interests: on attendee conflicts alone
+    lns_moves: int = 0
+    improving_moves: int = 0
+    first_valid_seconds: float = 0.0
+    seconds: float = 0.0                          # wall time of the solve
+    history: list[tuple[float, int]] = field(default_factory=list)   # (seconds, timetable objective)
+    retimed: int | None = None                    # against a baseline: published sessions retimed
+    retimed_proven_minimal: bool | None = None    # ... and no valid program retimes fewer
+    interrupted: bool = False                     # Ctrl-C with --keep-partial: the best timetable so far
+    fallback: str = ""                            # which fall-back placed the rooms ("": none was needed)
+
+
+# -- the job and its phases' results ----------------------------------------------------------------
+@dataclass
+class Job:
+    """What every phase works on."""
+    conf: Conference
+    opts: SolveOptions
+    space: Space
+    obj: TimeObjective
+    budget: Budget
+    search: TimeSearch
+    baseline_rooms: dict[int, int]
+    say: Callable[[str], None]
+
+    @classmethod
+    def create(cls, conf: Conference, opts: SolveOptions, start: float | None = None) -> Job:
+        start = time.monotonic() if start is None else start
+        space = Space(conf)
+        budget = Budget.for_conference(opts.time_limit, opts.deterministic, len(space.sessions), len(conf.days),
+                                       start)
+        say = opts.progress or (lambda _m: None)
+        obj = time_objective(space, conf, opts.baseline)
+        search = TimeSearch(space, obj, seed=opts.seed, workers=_workers(opts), deterministic=opts.deterministic,
+                            t0=start, say=say)
+        return cls(conf, opts, space, obj, budget, search, _baseline_rooms(space, opts.baseline), say)
+
+    @property
+    def t0(self) -> float:
+        return self.budget.start
+
+    def stamp(self) -> str:
+        return f"[{self.budget.elapsed():6.1f}s]"
+
+
+@dataclass
+class BaselineMoves:
+    """Against a baseline: a timetable with the fewest published sessions retimed."""
+    times: dict[int, int] | None
+    cap: int | None                  # the most published sessions any later phase may retime
+    proven: bool                     # the cap is the proven minimum
+
+
+@dataclass
+class FirstTimetable:
+    times: dict[int, int]
+    value: int
+    first_valid_seconds: float       # when CP-SAT found its first valid timetable
+    found_at: float                  # when this phase ended (seconds after the start)
+    bound: LowerBound                # CP-SAT's bound, when it saw the whole objective
+
+
+@dataclass
+class Improved:
+    times: dict[int, int]
+    value: int
+    bound: LowerBound
+    moves: int = 0
+    improving: int = 0
+    history: list[tuple[float, int]] = field(default_factory=list)
+    interrupted: bool = False
+
+
+@dataclass
+class Rooms:
+    placement: dict[int, tuple[int, int]]
+    failed: list[int]                # days whose rooms could not be assigned
+
+
+@dataclass
+class Fallback:
+    placement: dict[int, tuple[int, int]] | None
+    scope: str                       # "day 2", "everything", "everything, fewest retimed first", "" (none found)
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
@@ -84,10 +289,19 @@ def _solver(opts: SolveOptions, seconds: float) -> cp_model.CpSolver:
                      minimum=0.2)
 
 
-def _solve_levels(m: Model, levels, opts: SolveOptions, seconds: float, stage: str, t0: float):
-    """Lexicographic: minimise each level of penalties, then hold it while minimising the next."""
+@dataclass
+class Solved:
+    """A lexicographic solve's answer: the placement of the last level that found one."""
+    placement: dict[int, tuple[int, int | None]] | None
+    status: int                      # CP-SAT status of the last level solved
+    objective: float = 0.0           # of that level
+
+
+def _solve_levels(m: Model, levels, opts: SolveOptions, seconds: float, stage: str, t0: float) -> Solved:
+    """Lexicographic: minimise each level of penalties, then hold it while minimising the
+    next. A level that finds nothing within its time leaves the previous level's answer."""
     deadline = time.monotonic() + seconds
-    solver, status = None, cp_model.UNKNOWN
+    out = Solved(None, cp_model.UNKNOWN)
     for n, level in enumerate(levels or [[]]):
         expr = sum(p.weight * p.literal for p in level) if level else None
         if expr is not None:
@@ -95,206 +309,146 @@ def _solve_levels(m: Model, levels, opts: SolveOptions, seconds: float, stage: s
         solver = _solver(opts, max(0.2, (deadline - time.monotonic()) / (len(levels or [[]]) - n)))
         status = solver.solve(m.cp, _Progress(stage, None, t0))
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return solver, status
+            if out.placement is not None and status == cp_model.UNKNOWN:
+                out.status = cp_model.FEASIBLE
+                return out
+            return Solved(None, status)
+        got = m.read(solver)
+        out = Solved(got, status, solver.objective_value if expr is not None else 0.0)
         if expr is not None and n + 1 < len(levels):
             m.cp.add(expr <= int(round(solver.objective_value)))
             m.cp.clear_hints()
-            for i, (k, r) in m.read(solver).items():
-                m.hint({i: (k, r)})
-    return solver, status
+            m.hint(got)
+    return out
 
 
-def _rooms_for_day(space: Space, conf: Conference, times: dict[int, int], day: int, opts: SolveOptions,
-                   seconds: float, t0: float, baseline_rooms: dict[int, int]):
-    active = {i for i, k in times.items() if space.options[i][k].day == day}
-    if not active:
-        return {}
-    m = Model(space, with_rooms=True, allowed={i: {times[i]} for i in active}, active=active)
-    add_hard_rules(m)
-    room_goals(m, conf, baseline_rooms)
-    if baseline_rooms:
-        m.hint({i: (times[i], baseline_rooms[i]) for i in active if i in baseline_rooms})
-    solver, status = _solve_levels(m, objective_levels(m), opts, seconds, f"rooms day {day + 1}", t0)
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        if opts.progress:
-            opts.progress(f"[{time.monotonic() - t0:6.1f}s] rooms day {day + 1}: {len(active)} sessions placed, "
-                          f"room objective {solver.objective_value:g}")
-        return m.read(solver)
-    return None
+# -- the explanation: when no first timetable was found ----------------------------------------------
+def explain_and_raise(job: Job, *, proven: bool, fallback: str | None = None) -> NoReturn:
+    """Explain with what is left of the budget, then raise NoProgram (no program exists)
+    or NotFound (undecided). ``proven``: CP-SAT already proved that none exists."""
+    from .explain import explain, no_program   # the explanation: a minimal set of clashing requirements
+    seconds = max(0.1, job.budget.left())
+    if proven:
+        if fallback is not None:
+            raise no_program(job.conf, job.space, seconds, fallback)
+        raise no_program(job.conf, job.space, seconds)
+    job.say(f"{job.stamp()} no timetable found; checking whether one exists at all ({seconds:.1f} s left)")
+    ex = explain(job.conf, time_limit=seconds, space=job.space)
+    if ex.status == "infeasible":
+        raise NoProgram([str(r) for r in ex.reasons], explanation=ex)
+    if ex.status == "feasible":
+        raise NotFound(f"a program exists, but none was found within {job.opts.time_limit:g} s; raise --time-limit",
+                       ex)
+    raise NotFound(f"no timetable found within {job.opts.time_limit:g} s, and none proven impossible; "
+                   "raise --time-limit", ex)
 
 
-def solve(conf: Conference, opts: SolveOptions | None = None) -> Result:
-    opts = opts or SolveOptions()
-    t0 = time.monotonic()
-    deadline = t0 + opts.time_limit
-    say = opts.progress or (lambda _m: None)
-    space = Space(conf)
-    stuck = space.without_options()
+# -- phases -----------------------------------------------------------------------------------------
+def check_options(job: Job) -> None:
+    """Every session needs at least one start where its speakers are free and a room suits it."""
+    stuck = job.space.without_options()
     if stuck:
-        from .explain import no_program   # the explanation: pre-checks name why, with ids and names
-        raise no_program(conf, space, max(10.0, deadline - time.monotonic()),
-                         "; ".join(f"{s.id} ({s.title}) has no start where its speakers are free and a suitable "
-                                   "room is open" for s in stuck))
-    obj = time_objective(space, conf, opts.baseline)
-    search = TimeSearch(space, obj, seed=opts.seed, workers=_workers(opts), deterministic=opts.deterministic,
-                        t0=t0, say=say)
-    say(f"timetable: {len(space.sessions)} sessions, {sum(len(o) for o in space.options)} possible starts, "
-        f"{len(space.rooms)} rooms, {len(obj.pair)} weighted pairs")
-    # the rest is for the room step: about 2 ms a session and 0.3 s a day to build and solve
-    rooms_need = 0.002 * len(space.sessions) + 0.3 * len(conf.days)
-    time_budget = opts.time_limit - min(0.5 * opts.time_limit, max(0.05 * opts.time_limit, rooms_need))
+        explain_and_raise(job, proven=True, fallback="; ".join(
+            f"{s.id} ({s.title}) has no start where its speakers are free and a suitable room is open"
+            for s in stuck))
 
-    # 1a. against a baseline: fewest published sessions retimed, then hold that number
-    hint = None
-    retimed_proven = False
-    if obj.baseline:
-        hint, status = search.fewest_moves(time_budget * 0.3)
-        if status == cp_model.INFEASIBLE:
-            from .explain import no_program   # the explanation: a minimal set of clashing requirements
-            raise no_program(conf, space, max(10.0, deadline - time.monotonic()))
-        if hint is None:
-            raise NotFound(f"no timetable found within {opts.time_limit:g} s; raise --time-limit")
-        retimed_proven = status == cp_model.OPTIMAL
-        say(f"[{time.monotonic() - t0:6.1f}s] baseline: {search.moved_cap} published session(s) "
-            f"{'must' if retimed_proven else 'will'} be retimed")
 
-    # 1b. a first timetable
-    progress = _Progress("timetable", say, t0)
-    start_share = 0.1
-    times, status = search.start(max(0.5, time_budget * start_share - (time.monotonic() - t0)), hint, progress,
-                                 feasible_seconds=max(1.0, deadline - time.monotonic()))
+def baseline_phase(job: Job) -> BaselineMoves:
+    """Against a baseline: fewest published sessions retimed, then hold that number."""
+    if not job.obj.baseline:
+        return BaselineMoves(None, None, False)
+    seconds = job.budget.share("baseline", of=job.budget.timetable)
+    if not job.budget.deterministic:
+        seconds = min(seconds, max(0.5, job.budget.until(job.budget.first_timetable)))
+    times, status = job.search.fewest_moves(seconds)
     if status == cp_model.INFEASIBLE:
-        from .explain import no_program   # the explanation: a minimal set of clashing requirements
-        raise no_program(conf, space, max(10.0, deadline - time.monotonic()))
+        explain_and_raise(job, proven=True)
     if times is None:
-        raise NotFound(f"no timetable found within {opts.time_limit:g} s; raise --time-limit")
-    first_valid = progress.first_at if progress.first_at is not None else time.monotonic() - t0
-    state = SearchState(times, evaluate_times(space, obj, times))
-    state.history.append((round(time.monotonic() - t0, 2), state.value))
-    interrupted = False
-    try:    # from here on a valid timetable exists: Ctrl-C keeps the best one (with --keep-partial)
-        say(f"[{time.monotonic() - t0:6.1f}s] first timetable: objective {state.value}")
-    except KeyboardInterrupt:
-        interrupted = True
+        explain_and_raise(job, proven=False)
+    proven = status == cp_model.OPTIMAL
+    job.say(f"{job.stamp()} baseline: {job.search.moved_cap} published session(s) "
+            f"{'must' if proven else 'will'} be retimed")
+    return BaselineMoves(times, job.search.moved_cap, proven)
 
-    # 1c. improve: two searches (tabu, then CP-SAT neighbourhoods) in parallel; this
-    #     process first computes the lower bound (column generation)
-    bound, bound_method = None, "none"
-    if search.start_bound is not None:
-        bound, bound_method = int(search.start_bound + 0.999999), "CP-SAT"
 
-    conflict_bound: list = [None]
+def first_timetable(job: Job, baseline: BaselineMoves) -> FirstTimetable:
+    """A valid timetable: any one first, then CP-SAT on the whole objective until the start share."""
+    budget = job.budget
+    start_at = budget.share("start", of=budget.timetable)
+    if budget.deterministic:   # a work limit: what the phases before it were given, not what they took
+        seconds = max(0.5, start_at - (budget.share("baseline", of=budget.timetable) if baseline.times else 0.0))
+    else:
+        seconds = max(0.5, budget.until(start_at))
+    progress = _Progress("timetable", job.say, job.t0)
+    times, status = job.search.start(seconds, baseline.times, progress,
+                                     feasible_seconds=max(0.5, budget.until(budget.first_timetable)))
+    if status == cp_model.INFEASIBLE:
+        explain_and_raise(job, proven=True)
+    if times is None:
+        explain_and_raise(job, proven=False)
+    first_valid = progress.first_at if progress.first_at is not None else budget.elapsed()
+    bound = LowerBound()
+    if job.search.start_bound is not None:
+        bound = LowerBound(int(job.search.start_bound + 0.999999), "CP-SAT")
+    return FirstTimetable(times, evaluate_times(job.space, job.obj, times), first_valid, round(budget.elapsed(), 2),
+                          bound)
 
-    def find_bound():
-        if bound is not None and state.value <= bound:
-            return bound, bound_method
-        cg, cg_method, conflict_bound[0] = _lower_bound(space, conf, obj, state, opts, t0, time_budget, say)
-        if cg is not None and (bound is None or cg > bound):
-            return cg, cg_method
-        return bound, bound_method
+
+def improve_phase(job: Job, first: FirstTimetable) -> Improved:
+    """Two searches (tabu, then CP-SAT neighbourhoods) in parallel; this process first
+    computes the lower bound (column generation). Ends on the budget or the bound."""
+    budget, opts = job.budget, job.opts
+    state = SearchState(first.times, first.value)
+    done = Improved(first.times, first.value, first.bound)
+    if state.value <= 0 or (first.bound.value is not None and state.value <= first.bound.value):
+        return done
+
+    def find_bound() -> LowerBound:
+        if first.bound.value is not None and state.value <= first.bound.value:
+            return first.bound
+        cg = _lower_bound(job, state)
+        if cg.value is not None and (first.bound.value is None or cg.value > first.bound.value):
+            return cg
+        return dataclasses.replace(first.bound, conflicts=cg.conflicts)
 
     step = min(1.0, max(0.15, opts.time_limit / 100))
-    seconds = time_budget - (time.monotonic() - t0) if not opts.deterministic else opts.time_limit * 0.6
-    if not interrupted and state.value > 0 and (bound is None or state.value > bound):
-        try:
-            best, (bound, bound_method) = improve(
-                space, obj, state.times, seed=opts.seed, seconds=max(0.2, seconds), workers=_workers(opts),
-                deterministic=opts.deterministic, moved_cap=search.moved_cap, say=opts.progress, t0=t0, step=step,
-                lower_bound=find_bound if opts.bound else None)
-        except KeyboardInterrupt:   # outside the searches' own handlers (starting them, reporting)
-            interrupted = True
-        else:
-            interrupted = best.interrupted
-            if best.value <= state.value:
-                state.times, state.value = best.times, best.value
-            state.moves, state.improving_moves = best.moves, best.improving
-            state.history += best.history
-    times = state.times
-
-    if interrupted and not opts.keep_partial:
-        raise KeyboardInterrupt
-    if interrupted:
-        say(f"[{time.monotonic() - t0:6.1f}s] interrupted: assigning rooms to the best timetable so far "
-            "(Ctrl-C again to abandon)")
-        deadline = time.monotonic() + max(5.0, 0.1 * opts.time_limit)
-
-    # 2. rooms, day by day
-    baseline_rooms = _baseline_rooms(space, opts.baseline)
-    placement: dict[int, tuple[int, int]] = {}
-    failed = []
-    for d in range(len(conf.days)):
-        left = max(0.5, (deadline - time.monotonic()) / max(1, len(conf.days) - d))
-        got = _rooms_for_day(space, conf, times, d, opts, left, t0, baseline_rooms)
-        if got is None:
-            failed.append(d)
-        else:
-            placement.update(got)
-
-    # 3. fall-backs: re-solve failed days with times and rooms together, then everything
-    if failed:
-        say(f"rooms: day(s) {', '.join(str(d + 1) for d in failed)} need new times; re-solving them with rooms")
-        allowed, rooms_allowed = {}, {}
-        for i, k in times.items():
-            if space.options[i][k].day in failed:
-                allowed[i] = {q for q, o in enumerate(space.options[i]) if o.day == space.options[i][k].day}
-            else:
-                allowed[i] = {k}
-                rooms_allowed[i] = {placement[i][1]}
-        placement = _full(space, opts, deadline, t0, allowed, rooms_allowed, times) \
-            or _full(space, opts, deadline, t0, None, None, times)
-        if placement is None:
-            raise NotFound("no room assignment found for the timetable; raise --time-limit")
-        times = {i: k for i, (k, _) in placement.items()}
-
-    if baseline_rooms:
-        placement = _fewer_room_moves(space, conf, obj, placement, baseline_rooms, opts, t0,
-                                      max(1.0, deadline - time.monotonic()))
-        times = {i: k for i, (k, _) in placement.items()}
-
-    value = evaluate_times(space, obj, times)
-    optimal = bound is not None and value <= bound
-    figures = {"sessions": len(space.sessions),
-               "timetable_objective": value,
-               "lower_bound": bound, "bound_method": bound_method,
-               "conflict_lower_bound": conflict_bound[0],
-               "status": "optimal" if optimal else "feasible",
-               "lns_moves": state.moves, "improving_moves": state.improving_moves,
-               "first_valid_seconds": round(first_valid, 2),
-               "seconds": round(time.monotonic() - t0, 2),
-               "history": state.history}
-    if obj.baseline:
-        figures["retimed"] = moved_count(obj, times)
-        figures["retimed_proven_minimal"] = bool(retimed_proven) and figures["retimed"] == search.moved_cap
-    if interrupted:
-        figures["interrupted"] = True
-    return Result(to_schedule(space, placement), figures["status"], figures, interrupted=interrupted,
-                  seconds=figures["seconds"])
+    seconds = budget.until(budget.timetable) if not budget.deterministic else budget.share("improve_deterministic")
+    try:
+        got = improve(job.space, job.obj, state.times, seed=opts.seed, seconds=max(0.2, seconds),
+                      workers=_workers(opts), deterministic=opts.deterministic, moved_cap=job.search.moved_cap,
+                      say=opts.progress, t0=job.t0, step=step, lower_bound=find_bound if opts.bound else None,
+                      start_method=opts.start_method)
+    except KeyboardInterrupt:   # outside the searches' own handlers (starting them, reporting)
+        done.interrupted = True
+        return done
+    best = got.best
+    if best.value <= state.value:
+        done.times, done.value = best.times, best.value
+    done.bound = got.bound
+    done.moves, done.improving, done.history = best.moves, best.improving, list(best.history)
+    done.interrupted = best.interrupted
+    return done
 
 
-CG_MAX_SESSIONS = 400      # above this the column-generation bound is too slow to pay for itself
-
-
-def _lower_bound(space: Space, conf: Conference, obj: TimeObjective, state: SearchState, opts: SolveOptions,
-                 t0: float, time_budget: float, say):
-    """(bound on the timetable objective, method, bound on attendee conflicts or None).
+def _lower_bound(job: Job, state: SearchState) -> LowerBound:
+    """The column-generation bound on the timetable objective.
 
     With interests, the bound is computed on attendee conflicts alone: every other
     timetable goal costs at least 0, so weight x that bound also bounds the objective."""
+    space, conf, obj, opts, budget = job.space, job.conf, job.obj, job.opts, job.budget
     if not opts.bound or not obj.pair:
-        return (0 if not obj.pair and not obj.unary else None), "none", None
+        return LowerBound(0 if not obj.pair and not obj.unary else None, "none")
     n = len(space.sessions)
     if n > CG_MAX_SESSIONS:
-        return None, f"none (skipped above {CG_MAX_SESSIONS} sessions)", None
+        return LowerBound(None, f"none (skipped above {CG_MAX_SESSIONS} sessions)")
     from .bound import lower_bound
-    left = time_budget - (time.monotonic() - t0)
-    share = 0.4 if n <= 150 else 0.15
-    seconds = max(1.0, left * share) if not opts.deterministic else max(1.0, opts.time_limit)
-    w = conf.weight["attendee_conflict"]
+    share = budget.share("bound" if n <= BOUND_LARGE_SESSIONS else "bound_large",
+                         of=budget.until(budget.timetable))
+    seconds = max(1.0, share) if not opts.deterministic else max(1.0, opts.time_limit)
+    w = conf.weight[BOUNDED]
     interest = conf.shared_interest()
     if interest and w > 0:
-        only = dataclasses.replace(conf, weights=(("attendee_conflict", 1), ("popular_overlap", 0),
-                                                  ("preferred", 0), ("track_overlap", 0)))
-        att = time_objective(space, only)
+        att = time_objective(space, only_goal(conf, BOUNDED))
         conflicts = evaluate_times(space, att, state.times)
         b, method = lower_bound(space, att, state.times, time_limit=seconds, stop_at=conflicts)
         bound, conflict_bound = w * b, b
@@ -303,9 +457,126 @@ def _lower_bound(space: Space, conf: Conference, obj: TimeObjective, state: Sear
         conflict_bound = None
     if opts.deterministic and not ("LP optimum" in method or "incumbent" in method):
         # cut short by the clock: its value would differ from run to run
-        return None, "none (not converged; left out of a deterministic run)", None
-    say(f"[{time.monotonic() - t0:6.1f}s] lower bound {bound:g} ({method}); timetable objective {state.value}")
-    return bound, method, conflict_bound
+        return LowerBound(None, "none (not converged; left out of a deterministic run)")
+    job.say(f"{job.stamp()} lower bound {bound:g} ({method}); timetable objective {state.value}")
+    return LowerBound(bound, method, conflict_bound)
+
+
+def rooms_phase(job: Job, times: dict[int, int]) -> Rooms:
+    """Rooms, day by day, times fixed."""
+    placement: dict[int, tuple[int, int]] = {}
+    failed = []
+    days = len(job.conf.days)
+    for d in range(days):
+        if job.budget.deterministic:
+            seconds = max(0.5, job.budget.rooms_reserve / max(1, days))
+        else:
+            seconds = max(0.5, job.budget.left() / max(1, days - d))
+        got = _rooms_for_day(job, times, d, seconds)
+        if got is None:
+            failed.append(d)
+        else:
+            placement.update(got)
+    return Rooms(placement, failed)
+
+
+def _rooms_for_day(job: Job, times: dict[int, int], day: int, seconds: float):
+    space = job.space
+    active = {i for i, k in times.items() if space.options[i][k].day == day}
+    if not active:
+        return {}
+    m = Model(space, with_rooms=True, allowed={i: {times[i]} for i in active}, active=active)
+    add_hard_rules(m)
+    room_goals(m, job.conf, job.baseline_rooms)
+    if job.baseline_rooms:
+        m.hint({i: (times[i], job.baseline_rooms[i]) for i in active if i in job.baseline_rooms})
+    got = _solve_levels(m, objective_levels(m), job.opts, seconds, f"rooms day {day + 1}", job.t0)
+    if got.placement is not None:
+        job.say(f"{job.stamp()} rooms day {day + 1}: {len(active)} sessions placed, "
+                f"room objective {got.objective:g}")
+    return got.placement
+
+
+def fallback_phase(job: Job, times: dict[int, int], placement: dict[int, tuple[int, int]],
+                   failed: list[int]) -> Fallback:
+    """Re-solve the failed days with times and rooms together (other days kept), then,
+    if that fails, everything. Both keep every soft goal and the cap on retimed
+    published sessions; only when the cap is proven impossible with rooms does the
+    last attempt retime the fewest published sessions first instead."""
+    cap = job.search.moved_cap
+    left = job.budget.left()
+    days = ", ".join(str(d + 1) for d in failed)
+    got, status = resolve_with_rooms(job, times, placement, set(failed),
+                                     max(FALLBACK_MIN_SECONDS, job.budget.share("fallback_days", of=left)), cap)
+    if got is not None:
+        return Fallback(got, f"day{'s' if len(failed) > 1 else ''} {days}")
+    job.say(f"{job.stamp()} rooms: re-solving every day with times and rooms together")
+    got, status = resolve_with_rooms(job, times, placement, None, max(FALLBACK_MIN_SECONDS, job.budget.left()), cap)
+    if got is not None:
+        return Fallback(got, "everything")
+    if status == cp_model.INFEASIBLE and cap is not None:
+        job.say(f"{job.stamp()} rooms: no program retimes only {cap} published session(s) once rooms are "
+                "assigned; retiming the fewest possible")
+        got, status = resolve_with_rooms(job, times, placement, None, max(FALLBACK_MIN_SECONDS, job.budget.left()),
+                                         None, retimed_first=True)
+        if got is not None:
+            return Fallback(got, "everything, fewest retimed first")
+    return Fallback(None, "")
+
+
+def resolve_with_rooms(job: Job, times: dict[int, int], placement: dict[int, tuple[int, int]],
+                       days: set[int] | None, seconds: float, cap: int | None, *, retimed_first: bool = False):
+    """Times and rooms together, for the sessions of ``days`` (None: every session; the
+    others keep their start and room from ``times`` and ``placement``; a session of
+    ``days`` may take any start of its day). The objective is every soft goal: the
+    time objective's pair and unary terms and the room goals, summed with their
+    weights (against a baseline, fewest moved rooms first, as in the room step). At
+    most ``cap`` published sessions are retimed; ``retimed_first``: instead of a
+    cap, retime the fewest first. Returns (placement or None, CP-SAT status)."""
+    space, obj = job.space, job.obj
+    allowed = rooms_allowed = None
+    if days is not None:
+        allowed, rooms_allowed = {}, {}
+        for i, k in times.items():
+            day = space.options[i][k].day
+            if day in days:
+                allowed[i] = {q for q, o in enumerate(space.options[i]) if o.day == day}
+            else:
+                allowed[i] = {k}
+                rooms_allowed[i] = {placement[i][1]}
+    m = Model(space, with_rooms=True, allowed=allowed, rooms_allowed=rooms_allowed)
+    add_hard_rules(m)
+    free = {i for i, xs in enumerate(m.x) if len(xs) > 1}
+    if cap is not None:
+        cap_moves(m, obj, free, times, cap)
+    room_goals(m, job.conf, job.baseline_rooms)
+    levels = objective_levels(m)
+    timed = [Penalty("time objective", w, lit, "time") for w, lit in time_terms(m, obj, free, times)]
+    if timed:
+        if levels and levels[-1][0].goal != "moved_room":
+            levels[-1] = levels[-1] + timed
+        else:
+            levels.append(timed)
+    if retimed_first and obj.baseline:
+        levels.insert(0, [Penalty("retimed", 1, lit, "moved_time") for i, k0 in sorted(obj.baseline.items())
+                          for k, lit in m.x[i].items() if k != k0])
+    m.hint({i: (k, placement[i][1] if i in placement else None) for i, k in times.items()})
+    stage = "times and rooms" if days is None else f"times and rooms, day(s) {', '.join(str(d + 1) for d in sorted(days))}"
+    # any valid placement first (no objective: fast), then the goals from there
+    end = time.monotonic() + seconds
+    solver = _solver(job.opts, seconds * SHARES["fallback_feasible"])
+    status = solver.solve(m.cp, _Progress(stage, None, job.t0))
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None, status
+    found = m.read(solver)
+    m.cp.clear_hints()
+    m.hint(found)
+    got = _solve_levels(m, levels, job.opts, max(0.5, end - time.monotonic()), stage, job.t0)
+    if got.placement is None:   # the goals' levels ran out of time: the valid placement stays
+        job.say(f"{job.stamp()} {stage}: a valid placement (no time left to optimise it)")
+        return found, cp_model.FEASIBLE
+    job.say(f"{job.stamp()} {stage}: objective {got.objective:g}")
+    return got.placement, got.status
 
 
 def _room_moves(space: Space, obj: TimeObjective, placement, baseline_rooms: dict[int, int], day: int) -> int:
@@ -313,13 +584,13 @@ def _room_moves(space: Space, obj: TimeObjective, placement, baseline_rooms: dic
                if space.options[i][k].day == day and obj.baseline.get(i) == k and baseline_rooms.get(i) != r)
 
 
-def _fewer_room_moves(space: Space, conf: Conference, obj: TimeObjective, placement, baseline_rooms, opts,
-                      t0: float, seconds: float):
+def fewer_room_moves(job: Job, placement: dict[int, tuple[int, int]]) -> dict[int, tuple[int, int]]:
     """Lexicographic order against a baseline: a published session keeps its room before
     any soft goal is served. Where the room step had to move published sessions, re-solve
     that day with the new sessions free to take other starts of the day."""
-    end = time.monotonic() + seconds
-    for d in range(len(conf.days)):
+    space, obj, baseline_rooms = job.space, job.obj, job.baseline_rooms
+    end = time.monotonic() + max(1.0, job.budget.left())
+    for d in range(len(job.conf.days)):
         before = _room_moves(space, obj, placement, baseline_rooms, d)
         if not before or time.monotonic() >= end:
             continue
@@ -334,17 +605,15 @@ def _fewer_room_moves(space: Space, conf: Conference, obj: TimeObjective, placem
                     rooms_allowed[i] = {r}
         m = Model(space, with_rooms=True, allowed=allowed, rooms_allowed=rooms_allowed)
         add_hard_rules(m)
-        room_goals(m, conf, baseline_rooms)
+        room_goals(m, job.conf, baseline_rooms)
         m.hint(placement)
-        solver, status = _solve_levels(m, objective_levels(m), opts, max(0.5, end - time.monotonic()),
-                                       f"room moves day {d + 1}", t0)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            got = m.read(solver)
-            if _room_moves(space, obj, got, baseline_rooms, d) < before:
+        got = _solve_levels(m, objective_levels(m), job.opts, max(0.5, end - time.monotonic()),
+                            f"room moves day {d + 1}", job.t0).placement
+        if got is not None:
+            after = _room_moves(space, obj, got, baseline_rooms, d)
+            if after < before:
                 placement = got
-                if opts.progress:
-                    opts.progress(f"[{time.monotonic() - t0:6.1f}s] day {d + 1}: room moves {before} -> "
-                                  f"{_room_moves(space, obj, got, baseline_rooms, d)} by retiming new sessions")
+                job.say(f"{job.stamp()} day {d + 1}: room moves {before} -> {after} by retiming new sessions")
     return placement
 
 
@@ -359,20 +628,67 @@ def _baseline_rooms(space: Space, baseline: Schedule | None) -> dict[int, int]:
     return out
 
 
-def _full(space: Space, opts: SolveOptions, deadline: float, t0: float, allowed, rooms_allowed, times):
-    m = Model(space, with_rooms=True, allowed=allowed, rooms_allowed=rooms_allowed)
-    add_hard_rules(m)
-    m.hint({i: (k, None) for i, k in times.items()})
-    solver = _solver(opts, max(1.0, deadline - time.monotonic()))
-    status = solver.solve(m.cp, _Progress("times and rooms", opts.progress, t0))
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return m.read(solver)
-    return None
-
-
-def to_schedule(space: Space, placement: dict[int, tuple[int, int]], meta: dict | None = None) -> Schedule:
+def to_schedule(space: Space, placement: dict[int, tuple[int, int]]) -> Schedule:
     out = []
     for i, (k, r) in sorted(placement.items()):
         o = space.options[i][k]
         out.append(Assignment(space.sessions[i].id, o.date, o.start, space.rooms[r].id))
-    return Schedule(tuple(out), (), meta or {})
+    return Schedule(tuple(out), (), {})
+
+
+# -- the whole solve --------------------------------------------------------------------------------
+def solve(conf: Conference, opts: SolveOptions | None = None) -> Result:
+    opts = opts or SolveOptions()
+    job = Job.create(conf, opts)
+    check_options(job)
+    job.say(f"timetable: {len(job.space.sessions)} sessions, {sum(len(o) for o in job.space.options)} possible "
+            f"starts, {len(job.space.rooms)} rooms, {len(job.obj.pair)} weighted pairs")
+
+    baseline = baseline_phase(job)
+    first = first_timetable(job, baseline)
+    interrupted = False
+    try:    # from here on a valid timetable exists: Ctrl-C keeps the best one (with --keep-partial)
+        job.say(f"{job.stamp()} first timetable: objective {first.value}")
+    except KeyboardInterrupt:
+        interrupted = True
+    if interrupted:
+        best = Improved(first.times, first.value, first.bound, interrupted=True)
+    else:
+        best = improve_phase(job, first)
+    times = best.times
+
+    if best.interrupted and not opts.keep_partial:
+        raise KeyboardInterrupt
+    if best.interrupted:
+        job.say(f"{job.stamp()} interrupted: assigning rooms to the best timetable so far "
+                "(Ctrl-C again to abandon)")
+        job.budget.shorten(max(AFTER_INTERRUPT_MIN, job.budget.share("after_interrupt")))
+
+    rooms = rooms_phase(job, times)
+    placement, fallback = rooms.placement, ""
+    if rooms.failed:
+        job.say(f"rooms: day(s) {', '.join(str(d + 1) for d in rooms.failed)} need new times; "
+                "re-solving them with rooms")
+        fb = fallback_phase(job, times, placement, rooms.failed)
+        if fb.placement is None:
+            raise NotFound("no room assignment found for the timetable; raise --time-limit")
+        placement, fallback = fb.placement, fb.scope
+        times = {i: k for i, (k, _) in placement.items()}
+
+    if job.baseline_rooms:
+        placement = fewer_room_moves(job, placement)
+        times = {i: k for i, (k, _) in placement.items()}
+
+    value = evaluate_times(job.space, job.obj, times)
+    bound = best.bound
+    retimed = moved_count(job.obj, times) if job.obj.baseline else None
+    return Result(
+        schedule=to_schedule(job.space, placement),
+        status="optimal" if bound.value is not None and value <= bound.value else "feasible",
+        timetable_objective=value, lower_bound=bound.value, bound_method=bound.method,
+        conflict_lower_bound=bound.conflicts, lns_moves=best.moves, improving_moves=best.improving,
+        first_valid_seconds=round(first.first_valid_seconds, 2), seconds=round(job.budget.elapsed(), 2),
+        history=[(first.found_at, first.value)] + best.history,
+        retimed=retimed,
+        retimed_proven_minimal=(baseline.proven and retimed == baseline.cap) if retimed is not None else None,
+        interrupted=best.interrupted, fallback=fallback)
