@@ -1,25 +1,21 @@
-"""Shared fixtures: the generator from ../shared, a CLI runner, small conferences."""
+"""Shared fixtures: the project's conference generator, a CLI runner, small conferences."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from niic_sched.generate import generate_conference
+
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-GENERATOR = SHARED / "bench" / "make_conference.py"
 
 
 def make_conference(out: Path, **kw) -> Path:
-    """Write a synthetic feasible conference with ../shared/bench/make_conference.py."""
-    args = [sys.executable, str(GENERATOR), str(out)]
-    for key, value in kw.items():
-        args += [f"--{key.replace('_', '-')}", str(value)]
-    subprocess.run(args, check=True, capture_output=True)
+    """Write a synthetic feasible conference with niic_sched.generate (sessions=, rooms=, days=,
+    slots=, attendees=, late=, seed=, as `niic-sched generate` takes them); returns the folder."""
+    generate_conference(Path(out), **kw)
     return out
 
 

@@ -1,4 +1,4 @@
-"""End to end on conferences written by ../shared/bench/make_conference.py."""
+"""End to end on conferences written by the project's generator (niic_sched.generate)."""
 from __future__ import annotations
 
 import pytest

@@ -41,6 +41,10 @@ def hand_made_workbook(conf, path: Path) -> Path:
     ws.append(["Acronym", conf.acronym])
     ws.append(["Time Zone", conf.time_zone])
     ws.append([None, None])
+    for key, value in (("City", conf.city), ("Venue", conf.venue), ("Hosts", "; ".join(conf.hosts)),
+                       ("Language", conf.language), ("URL", conf.url)):
+        if value:
+            ws.append([key, value])
     for k, v in conf.weights:
         ws.append([f"Weights.{k}", v])
     ws = wb.create_sheet("Slots")
@@ -63,16 +67,20 @@ def hand_made_workbook(conf, path: Path) -> Path:
         ws.append([p.id, p.name, p.organization, _range_text(p.unavailable) or None])
     ws = wb.create_sheet("Sessions")
     ws.append(["ID", "Title", "Format", "Track", "Duration", "Expected Attendance", "Speakers", "Requires",
-               "After", "Not_With", "Pin_Day", "Pin_Start", "Pin_Room", "Language"])
+               "After", "Not_With", "Pin_Day", "Pin_Start", "Pin_Room", "Language", "Abstract", "Preferred"])
     for i, s in enumerate(conf.sessions):
         if i == 3:
-            ws.append([None] * 14)          # a blank row is skipped
+            ws.append([None] * 16)          # a blank row is skipped
         pin_start = None
         if s.pin and s.pin.start is not None:
             pin_start = _excel_time(s.pin.start)[0]
+        preferred = "; ".join(" ".join(x for x in (p.day.isoformat() if p.day else "",
+                                                   hhmm(p.start) if p.start is not None else "") if x)
+                              for p in s.preferred)
         ws.append([s.id, s.title, s.format, s.track, s.duration, s.expected_attendance or None,
                    ", ".join(s.speakers), ", ".join(sorted(s.requires)), ", ".join(s.after), ", ".join(s.not_with),
-                   s.pin.day if s.pin else None, pin_start, s.pin.room if s.pin else None, s.language])
+                   s.pin.day if s.pin else None, pin_start, s.pin.room if s.pin else None, s.language,
+                   s.abstract or None, preferred or None])
     ws = wb.create_sheet("Interests")
     ws.append(["ATTENDEE", "SESSION"])
     for a, sid in conf.interests:

@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
+import re
+import uuid
 from dataclasses import replace
 from pathlib import Path
 
@@ -13,15 +16,17 @@ import openpyxl
 import pytest
 from lxml import etree
 
-from conftest import SHARED
 from helpers import write_conf
 from niic_sched.export import render
 from niic_sched.export.common import session_uuid
 from niic_sched.export.csv import guard
+from niic_sched.generate import generate_conference
 from niic_sched.io import load
 from niic_sched.io.schedule_file import read_schedule
+from niic_sched.model import FORMATS
 
-FRAB = SHARED / "spec" / "frab"
+# The c3voc frab schemas (an oracle kept beside the project's own checkout, not part of it).
+FRAB = Path(__file__).resolve().parents[2] / "shared" / "spec" / "frab"
 ARABIC_TITLE = "ليلة الحوار: الهجرة والمجتمع"
 VIETNAMESE = "Nguyễn Thị Minh"
 ACCENTED = "José Ramírez-Peña"
@@ -86,11 +91,113 @@ def _export(cli, folder: Path, fmt: str, out: Path, schedule: str = "schedule.ya
 
 
 # -- frab ---------------------------------------------------------------------------
-def test_frab_xml_validates_against_the_xsd(solved, cli, tmp_path):
-    out = _export(cli, solved, "frab-xml", tmp_path / "schedule.xml")
-    schema = etree.XMLSchema(etree.parse(str(FRAB / "schedule.xml.xsd")))
-    doc = etree.parse(str(out))
-    assert schema.validate(doc), schema.error_log
+def _frab_oracle() -> Path:
+    if not (FRAB / "schedule.xml.xsd").is_file() or not (FRAB / "schedule.schema.json").is_file():
+        pytest.skip("../shared/spec/frab not present: the c3voc schema oracle is only beside the project's checkout")
+    return FRAB
+
+
+HHMM = re.compile(r"^\d\d:\d\d$")
+
+
+def _aware(text: str) -> dt.datetime:
+    """An ISO date and time with its UTC offset."""
+    value = dt.datetime.fromisoformat(text)
+    assert value.tzinfo is not None, text
+    return value
+
+
+def frab_xml_structure(doc) -> list:
+    """Check a frab XML document's structure without the XSD: <schedule> with <conference>
+    (acronym, title, start, end, days) and <day index date start end> holding <room name>
+    elements whose <event guid id> each have date, start, duration, room, title, type and
+    persons. Returns the events."""
+    root = doc.getroot()
+    assert root.tag == "schedule"
+    conf = root.find("conference")
+    assert conf is not None
+    for tag in ("acronym", "title", "start", "end", "days"):
+        assert (conf.findtext(tag) or "").strip(), tag
+    assert re.fullmatch(r"[a-z0-9_]{4,}", conf.findtext("acronym"))
+    start, end = dt.date.fromisoformat(conf.findtext("start")), dt.date.fromisoformat(conf.findtext("end"))
+    days = root.findall("day")
+    assert int(conf.findtext("days")) == len(days) >= 1 and start <= end
+    assert [int(d.get("index")) for d in days] == list(range(1, len(days) + 1))
+    events = []
+    for day in days:
+        date = dt.date.fromisoformat(day.get("date"))
+        assert start <= date <= end
+        day_start, day_end = _aware(day.get("start")), _aware(day.get("end"))
+        assert day_start < day_end and day_start.date() == date
+        rooms = day.findall("room")
+        assert set(ch.tag for ch in day) <= {"room"}
+        assert len({r.get("name") for r in rooms}) == len(rooms)
+        for room in rooms:
+            assert room.get("name")
+            assert room.findall("event"), room.get("name")
+            for ev in room.findall("event"):
+                uuid.UUID(ev.get("guid"))
+                assert int(ev.get("id")) >= 0
+                for tag in ("date", "start", "duration", "room", "title", "type"):
+                    assert ev.find(tag) is not None, (ev.get("id"), tag)
+                begins = _aware(ev.findtext("date"))
+                assert day_start <= begins < day_end
+                assert HHMM.match(ev.findtext("start")) and ev.findtext("start") == begins.strftime("%H:%M")
+                assert HHMM.match(ev.findtext("duration")) and ev.findtext("duration") != "00:00"
+                assert ev.findtext("room") == room.get("name")
+                assert ev.findtext("title") and ev.findtext("type") in FORMATS
+                persons = ev.find("persons")
+                assert persons is not None
+                for person in persons:
+                    assert person.tag == "person" and int(person.get("id")) >= 0 and (person.text or "").strip()
+                    uuid.UUID(person.get("guid"))
+                events.append(ev)
+    assert len({e.get("guid") for e in events}) == len(events) and len({e.get("id") for e in events}) == len(events)
+    return events
+
+
+def frab_json_structure(doc: dict) -> list:
+    """The same check for frab JSON: schedule.conference with acronym, title, start, end,
+    daysCount and days[] of {index, date, day_start, day_end, rooms: {name: [events]}}.
+    Returns the events."""
+    assert isinstance(doc["schedule"]["version"], str) and doc["schedule"]["version"]
+    conf = doc["schedule"]["conference"]
+    for key in ("acronym", "title", "start", "end"):
+        assert isinstance(conf[key], str) and conf[key], key
+    assert re.fullmatch(r"[a-z0-9_]{4,}", conf["acronym"])
+    start, end = dt.date.fromisoformat(conf["start"]), dt.date.fromisoformat(conf["end"])
+    assert conf["daysCount"] == len(conf["days"]) >= 1 and start <= end
+    assert [d["index"] for d in conf["days"]] == list(range(1, len(conf["days"]) + 1))
+    room_names = {r["name"] for r in conf["rooms"]}
+    events = []
+    for day in conf["days"]:
+        date = dt.date.fromisoformat(day["date"])
+        assert start <= date <= end
+        day_start, day_end = _aware(day["day_start"]), _aware(day["day_end"])
+        assert day_start < day_end and day_start.date() == date
+        assert isinstance(day["rooms"], dict)
+        for name, evs in day["rooms"].items():
+            assert name in room_names and isinstance(evs, list) and evs
+            for ev in evs:
+                uuid.UUID(ev["guid"])
+                assert isinstance(ev["id"], int) and ev["id"] >= 0
+                begins, ends = _aware(ev["date"]), _aware(ev["end"])
+                assert day_start <= begins < ends <= day_end
+                assert HHMM.match(ev["start"]) and ev["start"] == begins.strftime("%H:%M")
+                h, m = map(int, ev["duration"].split(":"))
+                assert HHMM.match(ev["duration"]) and dt.timedelta(hours=h, minutes=m) == ends - begins
+                assert ev["room"] == name and isinstance(ev["title"], str) and ev["title"]
+                assert ev["type"] in FORMATS
+                assert isinstance(ev["persons"], list)
+                for person in ev["persons"]:
+                    assert isinstance(person["id"], int) and person["public_name"]
+                    uuid.UUID(person["guid"])
+                events.append(ev)
+    assert len({e["guid"] for e in events}) == len(events) and len({e["id"] for e in events}) == len(events)
+    return events
+
+
+def _check_frab_xml_content(doc) -> None:
     events = doc.findall(".//event")
     assert len(events) == len(TITLES)
     titles = {e.findtext("title") for e in events}
@@ -107,13 +214,7 @@ def test_frab_xml_validates_against_the_xsd(solved, cli, tmp_path):
     assert training.findtext("duration") == "02:45"
 
 
-def test_frab_json_validates_against_the_schema(solved, cli, tmp_path):
-    out = _export(cli, solved, "frab-json", tmp_path / "schedule.json")
-    schema = json.loads((FRAB / "schedule.schema.json").read_text())
-    validator = jsonschema.Draft6Validator(schema, format_checker=jsonschema.Draft6Validator.FORMAT_CHECKER)
-    doc = json.loads(out.read_text(encoding="utf-8"))
-    errors = [f"{list(e.path)}: {e.message}" for e in validator.iter_errors(doc)]
-    assert errors == []
+def _check_frab_json_content(doc: dict, out: Path) -> None:
     conf = doc["schedule"]["conference"]
     events = [ev for day in conf["days"] for evs in day["rooms"].values() for ev in evs]
     assert sorted(ev["title"] for ev in events) == sorted(TITLES.values())
@@ -124,14 +225,99 @@ def test_frab_json_validates_against_the_schema(solved, cli, tmp_path):
     assert conf["days"][0]["day_end"] == "2014-12-09T02:15:00-08:00"
 
 
+def test_frab_xml_validates_against_the_xsd(solved, cli, tmp_path):
+    frab = _frab_oracle()
+    out = _export(cli, solved, "frab-xml", tmp_path / "schedule.xml")
+    schema = etree.XMLSchema(etree.parse(str(frab / "schedule.xml.xsd")))
+    doc = etree.parse(str(out))
+    assert schema.validate(doc), schema.error_log
+    _check_frab_xml_content(doc)
+
+
+def test_frab_xml_structure_and_content(solved, cli, tmp_path):
+    """Always runs (no schema needed): the structure frab readers rely on, and the content."""
+    out = _export(cli, solved, "frab-xml", tmp_path / "schedule.xml")
+    doc = etree.parse(str(out))
+    assert len(frab_xml_structure(doc)) == len(TITLES)
+    _check_frab_xml_content(doc)
+
+
+def test_frab_json_validates_against_the_schema(solved, cli, tmp_path):
+    frab = _frab_oracle()
+    out = _export(cli, solved, "frab-json", tmp_path / "schedule.json")
+    schema = json.loads((frab / "schedule.schema.json").read_text())
+    validator = jsonschema.Draft6Validator(schema, format_checker=jsonschema.Draft6Validator.FORMAT_CHECKER)
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    errors = [f"{list(e.path)}: {e.message}" for e in validator.iter_errors(doc)]
+    assert errors == []
+    _check_frab_json_content(doc, out)
+
+
+def test_frab_json_structure_and_content(solved, cli, tmp_path):
+    """Always runs (no schema needed): the structure frab readers rely on, and the content."""
+    out = _export(cli, solved, "frab-json", tmp_path / "schedule.json")
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert len(frab_json_structure(doc)) == len(TITLES)
+    _check_frab_json_content(doc, out)
+
+
 def test_the_pretalx_example_passes_the_same_json_check():
     """The oracle itself: a real pretalx export passes, a broken copy does not."""
-    schema = json.loads((FRAB / "schedule.schema.json").read_text())
+    frab = _frab_oracle()
+    schema = json.loads((frab / "schedule.schema.json").read_text())
     validator = jsonschema.Draft6Validator(schema)
-    example = json.loads((FRAB / "example-pretalx.json").read_text())
+    example = json.loads((frab / "example-pretalx.json").read_text())
     assert not list(validator.iter_errors(example))
     example["schedule"]["conference"]["acronym"] = "Not An Acronym!"
     assert list(validator.iter_errors(example))
+
+
+def test_the_structure_checks_reject_broken_documents(solved, cli, tmp_path):
+    doc = json.loads(_export(cli, solved, "frab-json", tmp_path / "s.json").read_text(encoding="utf-8"))
+    day = doc["schedule"]["conference"]["days"][0]
+    room = next(iter(day["rooms"]))
+    for breaks in (lambda d: d["schedule"]["conference"].pop("title"),
+                   lambda d: d["schedule"]["conference"]["days"][0]["rooms"][room][0].pop("guid"),
+                   lambda d: d["schedule"]["conference"]["days"][0]["rooms"][room][0].update(room="elsewhere"),
+                   lambda d: d["schedule"]["conference"]["days"][0]["rooms"][room][0].update(duration="1 h"),
+                   lambda d: d["schedule"]["conference"].update(daysCount=7)):
+        broken = json.loads(json.dumps(doc))
+        breaks(broken)
+        with pytest.raises((AssertionError, KeyError, ValueError)):
+            frab_json_structure(broken)
+    xml = _export(cli, solved, "frab-xml", tmp_path / "s.xml")
+    for breaks in (lambda r: r.find("conference").remove(r.find("conference/title")),
+                   lambda r: r.find(".//event").attrib.pop("guid"),
+                   lambda r: r.find(".//event/room").__setattr__("text", "elsewhere"),
+                   lambda r: r.find(".//event").remove(r.find(".//event/persons")),
+                   lambda r: r.find("day").set("index", "9")):
+        tree = etree.parse(str(xml))
+        breaks(tree.getroot())
+        with pytest.raises((AssertionError, KeyError, ValueError, TypeError)):
+            frab_xml_structure(tree)
+
+
+def test_frab_of_a_generated_conference(tmp_path, cli):
+    """A generated conference (international names, trainings, 3 days) placed at its
+    reference timetable: both frab exports have the structure and every session once."""
+    folder = tmp_path / "gen"
+    summary = generate_conference(folder, sessions=40, rooms=6, days=3, slots=5, attendees=50, seed=7,
+                                  reference=tmp_path / "ref.yaml")
+    conf = load(folder)
+    xml = _export(cli, folder, "frab-xml", tmp_path / "g.xml", schedule=str(tmp_path / "ref.yaml"))
+    js = _export(cli, folder, "frab-json", tmp_path / "g.json", schedule=str(tmp_path / "ref.yaml"))
+    events = frab_xml_structure(etree.parse(str(xml)))
+    assert sorted(e.findtext("title") for e in events) == sorted(s.title for s in conf.sessions)
+    events = frab_json_structure(json.loads(js.read_text(encoding="utf-8")))
+    assert len(events) == summary.sessions == len(conf.sessions)
+    names = {p["public_name"] for ev in events for p in ev["persons"]}
+    assert any(not n.isascii() for n in names)
+    if (FRAB / "schedule.schema.json").is_file():      # and the oracle agrees, when it is there
+        schema = json.loads((FRAB / "schedule.schema.json").read_text())
+        validator = jsonschema.Draft6Validator(schema, format_checker=jsonschema.Draft6Validator.FORMAT_CHECKER)
+        assert [e.message for e in validator.iter_errors(json.loads(js.read_text(encoding="utf-8")))] == []
+        xsd = etree.XMLSchema(etree.parse(str(FRAB / "schedule.xml.xsd")))
+        assert xsd.validate(etree.parse(str(xml))), xsd.error_log
 
 
 def test_frab_guids_are_stable_across_re_solves(solved, cli, tmp_path):
