@@ -1,6 +1,6 @@
 """Benchmark of the column-generation lower bound (niic_sched/solve/bound.py).
 
-For each instance of ../shared/bench/make_conference.py (seed 11) and two weightings
+For each instance of niic_sched.generate (`niic-sched generate`, seed 11) and two weightings
 (attendee conflicts only, weight 1; the default weights), runs lower_bound() without
 an incumbent and reports the bound, the method, wall-clock and CPU seconds, and the
 load average (the machine is shared: wall-clock times are inflated when it is busy,
@@ -10,7 +10,6 @@ CPU seconds much less so).
     .venv/bin/python benchmarks/bench_bound.py --sizes 60/12/3/5 --time-limit 10
 
 Writes benchmarks/bound.json and prints a Markdown table.
-For 60/12/3/5 with attendee conflicts only, the best program known has 317 conflicts.
 """
 from __future__ import annotations
 
@@ -19,7 +18,6 @@ import dataclasses
 import json
 import os
 import platform
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,22 +26,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from niic_sched.generate import generate_conference  # noqa: E402
 from niic_sched.io import load  # noqa: E402
 from niic_sched.io.atomic import write_text_atomic  # noqa: E402
 from niic_sched.solve.bound import lower_bound  # noqa: E402
 from niic_sched.solve.goals import time_objective  # noqa: E402
 from niic_sched.solve.space import Space  # noqa: E402
 
-GENERATOR = ROOT.parent / "shared" / "bench" / "make_conference.py"
 ONLY_ATTENDEES = (("attendee_conflict", 1), ("track_overlap", 0), ("popular_overlap", 0), ("preferred", 0))
 SIZES = ("60/12/3/5", "120/16/3/6", "250/24/3/8")
-BEST_KNOWN = {("60/12/3/5", "attendee conflicts only"): 317}
+# best programs known, per instance of the project's generator (317 was for the former ../shared one)
+BEST_KNOWN: dict[tuple[str, str], int] = {}
 
 
 def generate(size: str, out: Path, seed: int) -> Path:
     sessions, rooms, days, slots = size.split("/")
-    subprocess.run([sys.executable, str(GENERATOR), str(out), "--sessions", sessions, "--rooms", rooms,
-                    "--days", days, "--slots", slots, "--seed", str(seed)], check=True, capture_output=True)
+    generate_conference(out, sessions=int(sessions), rooms=int(rooms), days=int(days), slots=int(slots), seed=seed)
     return out
 
 

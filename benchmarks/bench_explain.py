@@ -4,7 +4,7 @@
     python benchmarks/bench_explain.py                 # writes benchmarks/explain.json
     python benchmarks/bench_explain.py --sessions 300 --seed 3 --out benchmarks/explain.json
 
-For each scenario a fresh conference is written by ../shared/bench/make_conference.py
+For each scenario a fresh conference is written by niic_sched.generate (`niic-sched generate`)
 (feasible by construction), one contradiction is planted in its files, and
 ``niic-sched explain DIR --format json`` runs in a subprocess (wall time from
 process start to the printed explanation: loading, pre-checks, solver, shrinking).
@@ -34,12 +34,12 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-GENERATOR = ROOT.parent / "shared" / "bench" / "make_conference.py"
 
 
 def generate(out: Path, sessions: int, rooms: int, days: int, slots: int, seed: int) -> Path:
-    subprocess.run([sys.executable, str(GENERATOR), str(out), "--sessions", str(sessions), "--rooms", str(rooms),
-                    "--days", str(days), "--slots", str(slots), "--seed", str(seed)], check=True, capture_output=True)
+    """The project's generator (niic_sched.generate, as `niic-sched generate`)."""
+    from niic_sched.generate import generate_conference
+    generate_conference(out, sessions=sessions, rooms=rooms, days=days, slots=slots, seed=seed)
     return out
 
 
@@ -48,7 +48,7 @@ def _read(folder: Path):
     conf = yaml.safe_load((folder / "conference.yaml").read_text())
     speakers = yaml.safe_load((folder / "speakers.yaml").read_text())
     sessions = {}
-    for path in sorted((folder / "sessions").glob("*.yaml")):
+    for path in sorted((folder / "sessions").rglob("*.yaml")):   # sessions/<track>/<id>.yaml
         doc = yaml.safe_load(path.read_text())
         sessions[doc["id"]] = (path, doc)
     return conf, speakers, sessions

@@ -31,7 +31,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-GEN = ROOT.parent / "shared" / "bench" / "make_conference.py"
 BIN = Path(sys.executable).parent / "niic-sched"
 
 
@@ -80,7 +79,8 @@ def main() -> None:
         folder = Path(tmp) / "conf"
         gen = ["--sessions", str(args.sessions), "--rooms", "40", "--days", "3", "--slots", "11",
                "--attendees", "5000", "--seed", "11"]
-        subprocess.run([sys.executable, str(GEN), str(folder), *gen], check=True, capture_output=True)
+        from niic_sched.generate import generate_conference
+        generate_conference(folder, sessions=args.sessions, rooms=40, days=3, slots=11, attendees=5000, seed=11)
         out = folder / "program" / "schedule.yaml"
 
         t = time.monotonic()
@@ -132,7 +132,7 @@ def main() -> None:
     report = {
         "what": "SIGKILL at random moments of `niic-sched solve -o program/schedule.yaml`; after each kill, "
                 "`niic-sched check --schedule program/schedule.yaml` on the file that is there",
-        "instance": f"make_conference.py {' '.join(gen)}",
+        "instance": f"niic-sched generate DIR {' '.join(gen)}",
         "time_limit_s": args.time_limit,
         "published_solve_s": round(full_run, 1),
         "kills": len(kills),

@@ -16,15 +16,14 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-GEN = ROOT.parent / "shared" / "bench" / "make_conference.py"
 BIN = Path(sys.executable).parent / "niic-sched"
 
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "c1000"
-        subprocess.run([sys.executable, str(GEN), str(folder), "--sessions", "1000", "--rooms", "40", "--days", "3",
-                        "--slots", "11", "--attendees", "5000", "--seed", "11"], check=True)
+        from niic_sched.generate import generate_conference
+        generate_conference(folder, sessions=1000, rooms=40, days=3, slots=11, attendees=5000, seed=11)
         out = folder / "s.yaml"
         proc = subprocess.run(["/usr/bin/time", "-v", str(BIN), "solve", str(folder), "-o", str(out),
                                "--time-limit", "60", "--workers", "2"], capture_output=True, text=True)
@@ -35,7 +34,8 @@ def main() -> None:
         seconds = sum(p * 60 ** i for i, p in enumerate(reversed(parts)))
         first = re.search(r"\[\s*([\d.]+)s\] first timetable", err)
         check = subprocess.run([str(BIN), "check", str(folder), "--schedule", str(out)], capture_output=True, text=True)
-        result = {"instance": "make_conference.py --sessions 1000 --rooms 40 --days 3 --slots 11 --attendees 5000 --seed 11",
+        result = {"instance": "niic-sched generate DIR --sessions 1000 --rooms 40 --days 3 --slots 11 "
+                              "--attendees 5000 --seed 11",
                   "exit_code": proc.returncode, "check_exit_code": check.returncode,
                   "wall_seconds": round(seconds, 2), "first_valid_timetable_seconds": float(first.group(1)) if first else None,
                   "peak_rss_mib": round(rss / 1024, 1), "cores": os.cpu_count()}

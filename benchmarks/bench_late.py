@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Issue 3, must-show 1: late sessions after publication.
 
-    make_conference.py OUT --sessions 150 --rooms 16 --days 3 --slots 6 --late 16 --seed 5
+    niic-sched generate OUT --sessions 150 --rooms 16 --days 3 --slots 6 --late 16 --seed 5
     niic-sched solve OUT -o s1.yaml                      (the published program)
     cp OUT/late/*.yaml OUT/sessions/late/
     niic-sched solve OUT --baseline s1.yaml -o s2.yaml   (timed: wall clock of the whole command)
@@ -32,7 +32,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-GEN = ROOT.parent / "shared" / "bench" / "make_conference.py"
 BIN = Path(sys.executable).parent / "niic-sched"
 INSTANCE = ["--sessions", "150", "--rooms", "16", "--days", "3", "--slots", "6", "--late", "16", "--seed", "5"]
 
@@ -93,7 +92,8 @@ def main() -> None:
     tl = f"{args.time_limit:g}"
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "late"
-        subprocess.run([sys.executable, str(GEN), str(folder), *INSTANCE], check=True)
+        from niic_sched.generate import generate_conference
+        generate_conference(folder, sessions=150, rooms=16, days=3, slots=6, late=16, seed=5)   # = INSTANCE
         pristine = Path(tmp) / "pristine"
         shutil.copytree(folder, pristine)
         s1, s2 = folder / "s1.yaml", folder / "s2.yaml"
@@ -134,8 +134,8 @@ def main() -> None:
                "exit_code": proc.returncode, "check_exit_code": check2.returncode, "wall_seconds": add_seconds,
                **(figures(pristine, pristine / "program" / "versions" / "schedule-1.yaml", new)
                   if proc.returncode == 0 else {"stderr": proc.stderr[-2000:]})}
-    result = {"instance": "make_conference.py OUT " + " ".join(INSTANCE),
-              "note": "sessions_in_folder counts the generator's 3 plenaries: 150 + 3 + 16 late = 169",
+    result = {"instance": "niic-sched generate OUT " + " ".join(INSTANCE),
+              "note": "sessions_in_folder: the 150 sessions (3 of them plenaries) + 16 late = 166",
               "publish": {"command": f"niic-sched solve DIR -o s1.yaml --time-limit {args.publish_time_limit:g} "
                                      "--workers 2 --deterministic", "wall_seconds": publish_seconds},
               "solve_baseline": baseline, "add": add,

@@ -26,7 +26,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-GEN = ROOT.parent / "shared" / "bench" / "make_conference.py"
 TARGET_S = 5.0
 
 PROBE = r"""
@@ -69,7 +68,9 @@ def main() -> None:
         folder = Path(tmp) / "conf"
         gen = ["--sessions", str(args.sessions), "--rooms", str(args.rooms), "--days", str(args.days),
                "--slots", str(args.slots), "--seed", "1"]
-        subprocess.run([sys.executable, str(GEN), str(folder), *gen], check=True, capture_output=True)
+        from niic_sched.generate import generate_conference
+        generate_conference(folder, sessions=args.sessions, rooms=args.rooms, days=args.days, slots=args.slots,
+                            seed=1)
         files = list((folder / "sessions").rglob("*.yaml"))
         size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
         measure(folder, "libyaml", 1)                      # warm the page cache
@@ -83,7 +84,7 @@ def main() -> None:
     folder_result = results[0] or results[1]
     report = {
         "what": "niic_sched.io.load(folder) in a fresh process, imports excluded",
-        "instance": f"make_conference.py {' '.join(gen)}",
+        "instance": f"niic-sched generate DIR {' '.join(gen)}",
         "session_files": len(files),
         "folder_mib": round(size / 2 ** 20, 1),
         "target_s": TARGET_S,

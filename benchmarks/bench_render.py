@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/bench_render.py            # 1000 sessions, 40 rooms, 3 days, 11 slots
     .venv/bin/python benchmarks/bench_render.py --sessions 300 --rooms 20
 
-Steps: ../shared/bench/make_conference.py writes a synthetic conference,
+Steps: niic_sched.generate (`niic-sched generate`) writes a synthetic conference,
 `niic-sched solve` schedules it (not timed as part of the render), then
 `niic-sched render` runs as a fresh process, exactly as a committee would run
 it; its wall time (imports, loading, checking, HTML and PDF, atomic moves) is
@@ -27,7 +27,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-GENERATOR = ROOT.parent / "shared" / "bench" / "make_conference.py"
 BIN = Path(sys.executable).parent / "niic-sched"
 GOAL_SECONDS = 30.0
 
@@ -57,10 +56,12 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-render-") as tmp:
         tmp = Path(tmp)
         conf = tmp / "conf"
-        r = run([sys.executable, GENERATOR, conf, "--sessions", a.sessions, "--rooms", a.rooms,
-                 "--days", a.days, "--slots", a.slots, "--seed", a.seed])
-        if r.returncode:
-            print(r.stderr, file=sys.stderr)
+        from niic_sched.errors import InputError
+        from niic_sched.generate import generate_conference
+        try:
+            generate_conference(conf, sessions=a.sessions, rooms=a.rooms, days=a.days, slots=a.slots, seed=a.seed)
+        except InputError as exc:
+            print(exc, file=sys.stderr)
             return 1
         sched = tmp / "schedule.yaml"
         t = time.perf_counter()

@@ -24,7 +24,7 @@ Every schedule written is judged by ``niic-sched check DIR --schedule FILE`` (ex
 0 = valid, else the number of broken hard rules) and its attendee conflicts are
 recounted with niic_sched.quality.evaluate; no solver's own figure is trusted.
 Peak memory is /usr/bin/time -v's maximum resident set size of each process.
-Instances are written by ../shared/bench/make_conference.py into a temporary
+Instances are written by niic_sched.generate (`niic-sched generate`) into a temporary
 folder (``--keep DIR`` keeps them with every schedule). Results are rewritten
 after every run, so an interrupted run leaves what it measured.
 """
@@ -50,12 +50,12 @@ if str(ROOT) not in sys.path:
 
 from niic_sched.check import check_schedule  # noqa: E402
 from niic_sched.errors import InputError  # noqa: E402
+from niic_sched.generate import generate_conference  # noqa: E402
 from niic_sched.io import load  # noqa: E402
 from niic_sched.io.atomic import write_text_atomic  # noqa: E402
 from niic_sched.io.schedule_file import read_schedule  # noqa: E402
 from niic_sched.quality import evaluate  # noqa: E402
 
-GEN = ROOT.parent / "shared" / "bench" / "make_conference.py"
 PY = Path(sys.executable)
 NIIC = PY.parent / "niic-sched"
 PLAIN = ROOT / "benchmarks" / "plain_model.py"
@@ -148,15 +148,15 @@ class Bench:
         name = f"{n}/{rooms}/{days}/{slots} seed {seed}" + (f", {attendees} attendees" if attendees != 1200 else "")
         folder = self.work / f"c{n}-{rooms}-{days}-{slots}-s{seed}-a{attendees}"
         if not folder.exists():
-            subprocess.run([str(PY), str(GEN), str(folder), "--sessions", str(n), "--rooms", str(rooms),
-                            "--days", str(days), "--slots", str(slots), "--attendees", str(attendees),
-                            "--seed", str(seed)], check=True, capture_output=True)
+            generate_conference(folder, sessions=n, rooms=rooms, days=days, slots=slots, attendees=attendees,
+                                seed=seed)
         if name not in self.instances:
             conf = load(folder)
             self.instances[name] = {"folder": folder.name, "sessions": len(conf.sessions), "rooms": len(conf.rooms),
                                     "slots": len(conf.slots), "interest_rows": len(conf.interests),
-                                    "generator": f"make_conference.py --sessions {n} --rooms {rooms} --days {days} "
-                                                 f"--slots {slots} --attendees {attendees} --seed {seed}"}
+                                    "generator": f"niic-sched generate DIR --sessions {n} --rooms {rooms} "
+                                                 f"--days {days} --slots {slots} --attendees {attendees} "
+                                                 f"--seed {seed}"}
         return name, folder
 
     def save(self) -> None:
@@ -613,9 +613,6 @@ def main(argv: list[str] | None = None) -> int:
     a.cs_limit = a.cs_limit or (10.0 if a.quick else 60.0)
     if a.cs_max_constraints is None:
         a.cs_max_constraints = 1_000_000 if a.quick else 3_500_000
-    if not GEN.is_file():
-        print(f"benchmark: the generator {GEN} is missing", file=sys.stderr)
-        return 2
 
     tmp = None
     if a.keep:
