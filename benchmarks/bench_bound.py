@@ -35,7 +35,7 @@ from niic_sched.solve.space import Space  # noqa: E402
 
 ONLY_ATTENDEES = (("attendee_conflict", 1), ("track_overlap", 0), ("popular_overlap", 0), ("preferred", 0))
 SIZES = ("60/12/3/5", "120/16/3/6", "250/24/3/8")
-# best programs known, per instance of the project's generator (317 was for the former ../shared one)
+# best programs known, per instance of the project's generator (317 was for the former generator's instance)
 BEST_KNOWN: dict[tuple[str, str], int] = {}
 
 
