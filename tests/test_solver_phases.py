@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+import multiprocessing
 import time
 
 import pytest
@@ -201,6 +202,32 @@ def test_no_first_timetable_on_a_feasible_conference_is_not_found_within_the_lim
         solve(conf, SolveOptions(time_limit=limit, workers=1))
     assert time.monotonic() - t < limit + SLACK
     assert info.value.explanation is not None and info.value.explanation.status in ("feasible", "unknown")
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="the patch reaches the child by fork")
+def test_an_explanation_that_overruns_is_stopped_at_the_deadline(tmp_path, monkeypatch):
+    from niic_sched.solve import explain as explain_module
+
+    def slow(conf, *, time_limit=60.0, space=None):   # model building that takes far longer than the budget
+        time.sleep(120)
+    monkeypatch.setattr(explain_module, "explain", slow)
+    conf = load(write_conf(tmp_path / "c", sessions=[{"id": x, "speakers": ["p1"]} for x in "abcd"]))
+    limit = 3.0
+    t = time.monotonic()
+    with pytest.raises(NoProgram) as info:    # CP-SAT proved it: no program, even without the explanation
+        solve(conf, SolveOptions(time_limit=limit, workers=1))
+    assert time.monotonic() - t < limit + SLACK
+    assert info.value.explanation is None and "time ran out" in info.value.reasons[0]
+    # undecided, and no time to decide: not found, within the limit too
+    _undecided_start(monkeypatch)
+    t = time.monotonic()
+    with pytest.raises(NotFound):
+        solve(load(_three_free_sessions(tmp_path)), SolveOptions(time_limit=limit, workers=1))
+    assert time.monotonic() - t < limit + SLACK
+
+
+def _three_free_sessions(tmp_path):
+    return write_conf(tmp_path / "feasible", sessions=[{"id": x} for x in "abc"])
 
 
 def test_a_session_without_any_start_is_explained_at_once(tmp_path):

@@ -108,7 +108,7 @@ class TimeSearch:
                          seconds=seconds)
 
     def build(self, free: set[int] | None, current: dict[int, int] | None,
-              allowed_free: dict[int, set[int]] | None = None, with_pairs: bool = True) -> tuple[Model, list]:
+              allowed_free: dict[int, set[int]] | None = None, with_pairs: bool = True) -> Model:
         """A timetable model where sessions outside ``free`` keep their current start."""
         n = len(self.space.sessions)
         free_set = set(range(n)) if free is None else set(free)
@@ -130,7 +130,7 @@ class TimeSearch:
             m.cp.minimize(sum(terms))
         if current is not None:
             m.hint({i: (k, None) for i, k in current.items()})
-        return m, terms
+        return m
 
     def _solve(self, m: Model, seconds: float, workers: int | None = None, callback=None, presolve: bool = True):
         solver = self._solver(seconds, workers)
@@ -160,7 +160,7 @@ class TimeSearch:
         times = hint
         status = cp_model.FEASIBLE
         if times is None:
-            m, _ = self.build(None, None, with_pairs=False)
+            m = self.build(None, None, with_pairs=False)
             m.cp.clear_objective()
             # big conferences: presolve costs more than it saves on the way to a first timetable
             solver, status = self._solve(m, feasible_seconds, callback=progress,
@@ -170,7 +170,7 @@ class TimeSearch:
             times = {i: k for i, (k, _) in m.read(solver).items()}
         full_objective = len(self.obj.pair) * 4 <= FULL_MODEL_PAIR_LIMIT
         if full_objective and seconds > 0.2:
-            m, _ = self.build(None, times, with_pairs=True)
+            m = self.build(None, times, with_pairs=True)
             solver, status2 = self._solve(m, seconds, callback=progress)
             if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 better = {i: k for i, (k, _) in m.read(solver).items()}
@@ -244,7 +244,7 @@ class TimeSearch:
                 continue
             free, allowed = pick
             began = time.monotonic()
-            m, _ = self.build(free, state.times, allowed)
+            m = self.build(free, state.times, allowed)
             solver, status = self._solve(m, step_seconds, workers=1)   # small models: one thread is fastest
             took = time.monotonic() - began if not self.deterministic else solver.deterministic_time + 0.001
             spent[kind] = 0.9 * spent[kind] + took

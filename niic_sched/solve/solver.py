@@ -68,6 +68,7 @@ class SolveOptions:
     bound: bool = True                   # compute a lower bound (column generation)
     keep_partial: bool = False           # on Ctrl-C, finish the best timetable so far (else re-raise)
     start_method: str | None = None      # multiprocessing start method of the second search (None: the best here)
+    started: float | None = None         # time.monotonic() when the command began (its loading counts); None: now
 
 
 # -- the budget -------------------------------------------------------------------------------------
@@ -205,7 +206,8 @@ class Job:
 
     @classmethod
     def create(cls, conf: Conference, opts: SolveOptions, start: float | None = None) -> Job:
-        start = time.monotonic() if start is None else start
+        if start is None:
+            start = opts.started if opts.started is not None else time.monotonic()
         space = Space(conf)
         budget = Budget.for_conference(opts.time_limit, opts.deterministic, len(space.sessions), len(conf.days),
                                        start)
@@ -323,19 +325,95 @@ def _solve_levels(m: Model, levels, opts: SolveOptions, seconds: float, stage: s
 
 
 # -- the explanation: when no first timetable was found ----------------------------------------------
+EXPLAIN_GRACE = 0.5     # seconds past the deadline before an explanation still running is stopped
+
+
+@dataclass(frozen=True)
+class _Explained:
+    """What the explanation process sends back (an exception does not pickle its fields)."""
+    explanation: object              # solve.explain.Explanation
+    reasons: list[str]
+
+
+def _explain_child(conn, conf: Conference, space: Space, seconds: float, proven: bool, fallback: str | None) -> None:
+    """The explanation, in a process of its own (module level, so that ``spawn`` can import it)."""
+    import signal
+
+    from .explain import explain, no_program
+    from .portfolio import _die_with_parent
+    signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is the parent's to handle
+    _die_with_parent()
+    try:
+        if proven:
+            exc = no_program(conf, space, seconds, *([fallback] if fallback is not None else []))
+            conn.send(_Explained(exc.explanation, exc.reasons))
+        else:
+            ex = explain(conf, time_limit=seconds, space=space)
+            conn.send(_Explained(ex, [str(r) for r in ex.reasons]))
+    except BaseException as exc:   # pragma: no cover - reported to the parent
+        conn.send(exc)
+    finally:
+        conn.close()
+
+
+def _explain_within(job: Job, proven: bool, fallback: str | None) -> _Explained | None:
+    """Run the explanation with what is left of the budget, in a process that is stopped
+    at the deadline (plus EXPLAIN_GRACE) if it is still building its model or solving:
+    None then. In this process when it may not start one (a daemon process itself)."""
+    import multiprocessing as mp
+
+    from .explain import explain, no_program
+    from .portfolio import choose_start_method
+    seconds = max(0.1, job.budget.left())
+    if mp.current_process().daemon:
+        if proven:
+            exc = no_program(job.conf, job.space, seconds, *([fallback] if fallback is not None else []))
+            return _Explained(exc.explanation, exc.reasons)
+        ex = explain(job.conf, time_limit=seconds, space=job.space)
+        return _Explained(ex, [str(r) for r in ex.reasons])
+    ctx = mp.get_context(choose_start_method(job.opts.start_method))
+    parent_conn, child_conn = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_explain_child, args=(child_conn, job.conf, job.space, seconds, proven, fallback),
+                       daemon=True, name="niic-explain")
+    proc.start()
+    child_conn.close()
+    got = None
+    try:
+        if parent_conn.poll(max(0.0, job.budget.deadline + EXPLAIN_GRACE - time.monotonic())):
+            try:
+                got = parent_conn.recv()
+            except EOFError:   # it died without a word
+                got = None
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join()
+        parent_conn.close()
+    if isinstance(got, BaseException):
+        raise got
+    return got
+
+
 def explain_and_raise(job: Job, *, proven: bool, fallback: str | None = None) -> NoReturn:
     """Explain with what is left of the budget, then raise NoProgram (no program exists)
-    or NotFound (undecided). ``proven``: CP-SAT already proved that none exists."""
-    from .explain import explain, no_program   # the explanation: a minimal set of clashing requirements
-    seconds = max(0.1, job.budget.left())
+    or NotFound (undecided). ``proven``: CP-SAT already proved that none exists (or,
+    with ``fallback``, the reason why is known)."""
+    if not proven:
+        job.say(f"{job.stamp()} no timetable found; checking whether one exists at all "
+                f"({job.budget.left():.1f} s left)")
+    got = _explain_within(job, proven, fallback)
+    later = "Run `niic-sched explain` with a larger --time-limit to find out why."
     if proven:
-        if fallback is not None:
-            raise no_program(job.conf, job.space, seconds, fallback)
-        raise no_program(job.conf, job.space, seconds)
-    job.say(f"{job.stamp()} no timetable found; checking whether one exists at all ({seconds:.1f} s left)")
-    ex = explain(job.conf, time_limit=seconds, space=job.space)
+        if got is None:
+            why = fallback or "no timetable satisfies every hard rule at once"
+            raise NoProgram([f"{why[:1].upper()}{why[1:]} (time ran out before the explanation). {later}"])
+        raise NoProgram(got.reasons, explanation=got.explanation)
+    if got is None:
+        raise NotFound(f"no timetable found within {job.opts.time_limit:g} s, and the time ran out before "
+                       "deciding whether one exists; raise --time-limit")
+    ex = got.explanation
     if ex.status == "infeasible":
-        raise NoProgram([str(r) for r in ex.reasons], explanation=ex)
+        raise NoProgram(got.reasons, explanation=ex)
     if ex.status == "feasible":
         raise NotFound(f"a program exists, but none was found within {job.opts.time_limit:g} s; raise --time-limit",
                        ex)
@@ -561,7 +639,9 @@ def resolve_with_rooms(job: Job, times: dict[int, int], placement: dict[int, tup
         levels.insert(0, [Penalty("retimed", 1, lit, "moved_time") for i, k0 in sorted(obj.baseline.items())
                           for k, lit in m.x[i].items() if k != k0])
     m.hint({i: (k, placement[i][1] if i in placement else None) for i, k in times.items()})
-    stage = "times and rooms" if days is None else f"times and rooms, day(s) {', '.join(str(d + 1) for d in sorted(days))}"
+    stage = "times and rooms"
+    if days is not None:
+        stage += f", day(s) {', '.join(str(d + 1) for d in sorted(days))}"
     # any valid placement first (no objective: fast), then the goals from there
     end = time.monotonic() + seconds
     solver = _solver(job.opts, seconds * SHARES["fallback_feasible"])
