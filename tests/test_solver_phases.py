@@ -211,6 +211,7 @@ def test_an_explanation_that_overruns_is_stopped_at_the_deadline(tmp_path, monke
     def slow(conf, *, time_limit=60.0, space=None):   # model building that takes far longer than the budget
         time.sleep(120)
     monkeypatch.setattr(explain_module, "explain", slow)
+    monkeypatch.setattr(solver_module, "EXPLAIN_BUILD_SECONDS", 1e6)   # as for a large conference: in a process
     conf = load(write_conf(tmp_path / "c", sessions=[{"id": x, "speakers": ["p1"]} for x in "abcd"]))
     limit = 3.0
     t = time.monotonic()
@@ -228,6 +229,13 @@ def test_an_explanation_that_overruns_is_stopped_at_the_deadline(tmp_path, monke
 
 def _three_free_sessions(tmp_path):
     return write_conf(tmp_path / "feasible", sessions=[{"id": x} for x in "abc"])
+
+
+def test_a_small_explanation_runs_in_this_process_and_a_large_one_in_its_own(tmp_path, generated):
+    small = Job.create(load(write_conf(tmp_path / "c", sessions=[{"id": x} for x in "abc"])), SolveOptions())
+    assert not solver_module._explanation_may_overrun(small, 10.0)
+    large = Job.create(load(generated(sessions=300, rooms=24, days=4, slots=5, seed=3)), SolveOptions())
+    assert solver_module._explanation_may_overrun(large, 10.0)
 
 
 def test_a_session_without_any_start_is_explained_at_once(tmp_path):

@@ -87,6 +87,10 @@ SHARES: dict[str, float] = {
     # half is enough for a 300-session explanation (about 5 s) at --time-limit 20, and a
     # feasible 1000-session conference finds its first timetable in about 3 s
     "explanation": 0.5,
+    # of the time left for the explanation: when its relaxed model (built at once, it
+    # cannot be interrupted) is estimated to take longer than this share, the explanation
+    # runs in a process of its own, stopped at the deadline; else here (no process start)
+    "explanation_inline": 0.25,
     # of what is left to improve, for the lower bound (column generation): up to 150 sessions
     # it usually converges and ends the search early; above, it is slower and gains less
     "bound": 0.4,
@@ -326,6 +330,14 @@ def _solve_levels(m: Model, levels, opts: SolveOptions, seconds: float, stage: s
 
 # -- the explanation: when no first timetable was found ----------------------------------------------
 EXPLAIN_GRACE = 0.5     # seconds past the deadline before an explanation still running is stopped
+# seconds per session x slot x room to build the explanation's relaxed model (measured on 2
+# shared cores: 1.4 s for 300 sessions x 20 slots x 24 rooms, 35 s for 1000 x 33 x 40)
+EXPLAIN_BUILD_SECONDS = 3e-5
+
+
+def _explanation_may_overrun(job: Job, seconds: float) -> bool:
+    units = len(job.space.sessions) * len(job.conf.slots) * max(1, len(job.space.rooms))
+    return units * EXPLAIN_BUILD_SECONDS > SHARES["explanation_inline"] * seconds
 
 
 @dataclass(frozen=True)
@@ -357,15 +369,16 @@ def _explain_child(conn, conf: Conference, space: Space, seconds: float, proven:
 
 
 def _explain_within(job: Job, proven: bool, fallback: str | None) -> _Explained | None:
-    """Run the explanation with what is left of the budget, in a process that is stopped
-    at the deadline (plus EXPLAIN_GRACE) if it is still building its model or solving:
-    None then. In this process when it may not start one (a daemon process itself)."""
+    """Run the explanation with what is left of the budget. When its model may take
+    too long to build (``_explanation_may_overrun``), in a process that is stopped at
+    the deadline (plus EXPLAIN_GRACE) if it is still building or solving: None then.
+    Else, or when this process may not start one (a daemon process itself), here."""
     import multiprocessing as mp
 
     from .explain import explain, no_program
     from .portfolio import choose_start_method
     seconds = max(0.1, job.budget.left())
-    if mp.current_process().daemon:
+    if not _explanation_may_overrun(job, seconds) or mp.current_process().daemon:
         if proven:
             exc = no_program(job.conf, job.space, seconds, *([fallback] if fallback is not None else []))
             return _Explained(exc.explanation, exc.reasons)
