@@ -17,6 +17,10 @@ Parts (``--only``, comma-separated; default all):
   cs      conference-scheduler through benchmarks/adapter_conference_scheduler.py,
           CBC time limit 60 s (sizes whose LP would be too large are skipped, with why)
   must1   seed 11, 60/12/3/5, niic-sched --time-limit 30: conflicts and lower bound
+  compare this tree against an earlier revision (--compare-rev, default the last commit
+          before the rule registry), side by side on the same instances: seed 11 at 30 s,
+          the 1000-session first valid timetable, late sessions, a planted contradiction
+          (benchmarks/bench_compare.py; writes benchmarks/compare.md and .json)
   must2   unseen seeds (default 101, 102, 103) of 60/12/3/5: niic-sched and the plain
           model at 30 s each, side by side, ratio
 
@@ -47,6 +51,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from niic_sched.check import check_schedule  # noqa: E402
 from niic_sched.errors import InputError  # noqa: E402
@@ -65,7 +70,7 @@ TIME = Path("/usr/bin/time")
 # (sessions, rooms, days, slots per day, attendees)
 LADDER = [(60, 12, 3, 5, 1200), (120, 16, 3, 6, 1200), (250, 24, 3, 8, 1200), (500, 30, 3, 10, 1200),
           (1000, 40, 3, 11, 5000)]
-PARTS = ("niic", "plain", "cs", "must1", "must2")
+PARTS = ("niic", "plain", "cs", "must1", "must2", "compare")
 TARGET_CONFLICTS, TARGET_BOUND, TARGET_RATIO, TARGET_FIRST_1000 = 325, 290, 0.93, 15.0
 
 
@@ -572,6 +577,8 @@ def main(argv: list[str] | None = None) -> int:
                     "on top of 3x the CBC limit before the adapter is killed")
     ap.add_argument("--cs-no-tags", action="store_true", help="conference-scheduler without tracks as tags")
     ap.add_argument("--seeds", default="101,102,103", help="unseen seeds for must-show 2")
+    ap.add_argument("--compare-rev", default=None, help="the earlier revision of the compare part "
+                    "(default: the last commit before the rule registry)")
     ap.add_argument("--keep", type=Path, help="keep the instances and every schedule in this folder")
     ap.add_argument("--out", type=Path, help="Markdown report (default benchmarks/results.md, "
                     "--quick: benchmarks/results-quick.md)")
@@ -648,6 +655,12 @@ def main(argv: list[str] | None = None) -> int:
                 bench.niic(name, folder, 30.0, "must2")
                 bench.plain(name, folder, [30.0], "must2")
         bench.save()
+        if "compare" in parts:
+            import bench_compare
+            result = bench_compare.measure(a.compare_rev or bench_compare.DEFAULT_REV,
+                                           say=lambda line: print(f"benchmark: compare: {line}", flush=True))
+            bench_compare.write(result)
+            print(bench_compare.markdown(result))
     except KeyboardInterrupt:
         print("benchmark: interrupted; the report holds what was measured", file=sys.stderr)
         bench.save()

@@ -23,7 +23,7 @@ from niic_sched.solve import solver as solver_module
 from niic_sched.solve.goals import evaluate_times, moved_count
 from niic_sched.solve.lns import TimeSearch
 from niic_sched.solve.portfolio import improve
-from niic_sched.solve.solver import (SHARES, Budget, Job, baseline_phase, fallback_phase, first_timetable,
+from niic_sched.solve.solver import (FIRST_TIMETABLE_AT_LEAST, SHARES, Budget, Job, baseline_phase, fallback_phase, first_timetable,
                                      resolve_with_rooms, room_reserve, rooms_phase, to_schedule)
 
 SLACK = 4.0     # process start, loading, model building that cannot be interrupted, a shared CPU
@@ -42,6 +42,9 @@ def test_budget_shares_and_clock():
     assert b.share("explanation") == pytest.approx(60.0 * SHARES["explanation"])
     assert b.share("start", of=b.timetable) == pytest.approx(57.0 * SHARES["start"])
     assert b.timetable == 57.0 and b.first_timetable == pytest.approx(60.0 * (1 - SHARES["explanation"]))
+    # a short limit is the first timetable's for its first seconds
+    assert Budget(3.0, False).first_timetable == pytest.approx(3.0)
+    assert Budget(8.0, False).first_timetable == pytest.approx(FIRST_TIMETABLE_AT_LEAST)
     assert 49.0 < b.left() <= 50.0
     assert 9.0 < b.until(20.0) <= 10.0 and b.until(5.0) == 0.0
     b.shorten(2.0)
@@ -189,7 +192,7 @@ def test_no_first_timetable_explains_with_what_is_left(generated, monkeypatch):
         solve(conf, SolveOptions(time_limit=limit, workers=1))
     elapsed = time.monotonic() - t
     assert elapsed < limit + SLACK, elapsed
-    assert elapsed >= limit * (1 - SHARES["explanation"]) - 0.5          # it searched its share first
+    assert elapsed >= Budget(limit, False).first_timetable - 0.5          # it searched its share first
     assert set(info.value.explanation.requirements) <= set(planted["keys"])
 
 

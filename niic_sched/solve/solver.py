@@ -75,6 +75,8 @@ class SolveOptions:
 #: Every share of ``--time-limit``, in one place (fractions). "limit" is the whole
 #: budget; "timetable" is what the timetable step may use: the limit less the
 #: room-step reserve (see ``room_reserve``).
+FIRST_TIMETABLE_AT_LEAST = 5.0     # seconds: see Budget.first_timetable
+
 SHARES: dict[str, float] = {
     # against a baseline, of the timetable budget: the fewest published sessions retimed
     # (a first timetable at the same time); long enough to prove the minimum on most
@@ -153,8 +155,11 @@ class Budget:
 
     @property
     def first_timetable(self) -> float:
-        """Seconds after the start by which a first timetable must be found (else: explain)."""
-        return self.limit * (1 - SHARES["explanation"])
+        """Seconds after the start by which a first timetable must be found (else: explain).
+        The first FIRST_TIMETABLE_AT_LEAST seconds are always the search's (the whole
+        limit when it is shorter): short limits are for conferences that have a program,
+        and a 150-session timetable can take a few seconds on a loaded machine."""
+        return max(self.limit * (1 - SHARES["explanation"]), min(self.limit, FIRST_TIMETABLE_AT_LEAST))
 
     def elapsed(self) -> float:
         return time.monotonic() - self.start
