@@ -206,6 +206,18 @@ def _die_with_parent() -> None:
     threading.Thread(target=watch, name="niic-parent-watch", daemon=True).start()
 
 
+def _start_uninterrupted(proc) -> None:
+    """Start the child with Ctrl-C held back: a SIGINT that lands in the at-fork hooks
+    (logging's lock release, ...) would be printed as "Exception ignored" and lost.
+    Held back, it is delivered when the mask is restored, as a KeyboardInterrupt here."""
+    masked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if hasattr(signal, "pthread_sigmask") else None
+    try:
+        proc.start()
+    finally:
+        if masked is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, masked)
+
+
 def _child(conn, space: Space, obj: TimeObjective, times: dict[int, int], job: _Job, shared_bound, shared_best,
            shared_value) -> None:
     """The second search (module level, so that ``spawn`` can import it)."""
@@ -306,14 +318,15 @@ def improve(space: Space, obj: TimeObjective, times: dict[int, int], *, seed: in
                step=step, started=time.monotonic(), relay=say is not None)
     proc = ctx.Process(target=_child, args=(child_conn, space, obj, times, job, shared, shared_best, shared_value),
                        daemon=True, name="niic-search-2")
-    proc.start()
-    child_conn.close()
-    listener = _Listener(parent_conn, say)
-    listener.start()
+    listener = None
     last = None
     try:
         mine = None
         try:
+            _start_uninterrupted(proc)
+            child_conn.close()
+            listener = _Listener(parent_conn, say)
+            listener.start()
             if lower_bound:
                 found = lower_bound()
                 bound_value[0] = found.value
@@ -342,7 +355,8 @@ def improve(space: Space, obj: TimeObjective, times: dict[int, int], *, seed: in
         if proc.is_alive():
             proc.terminate()
             proc.join()
-        listener.join(timeout=1.0)   # the child's last progress lines
+        if listener is not None:
+            listener.join(timeout=1.0)   # the child's last progress lines
         parent_conn.close()
     if isinstance(last, _Failed):
         if last.where:
