@@ -23,7 +23,8 @@ from niic_sched.solve import solver as solver_module
 from niic_sched.solve.goals import evaluate_times, moved_count
 from niic_sched.solve.lns import TimeSearch
 from niic_sched.solve.portfolio import improve
-from niic_sched.solve.solver import (FIRST_TIMETABLE_AT_LEAST, SHARES, Budget, Job, baseline_phase, fallback_phase, first_timetable,
+from niic_sched.solve.solver import (FIRST_TIMETABLE_AT_LEAST, ROOM_SECONDS_PER_DAY, ROOM_SECONDS_PER_SESSION, SHARES,
+                                     Budget, Job, baseline_phase, fallback_phase, first_timetable,
                                      resolve_with_rooms, room_reserve, rooms_phase, to_schedule)
 
 SLACK = 4.0     # process start, loading, model building that cannot be interrupted, a shared CPU
@@ -49,9 +50,9 @@ def test_budget_shares_and_clock():
     assert 9.0 < b.until(20.0) <= 10.0 and b.until(5.0) == 0.0
     b.shorten(2.0)
     assert 1.5 < b.left() <= 2.0
-    # the room reserve: 2 ms a session and 0.3 s a day, between 5 % and 50 % of the limit
+    # the room reserve: so much a session and a day, between 5 % and 50 % of the limit
     assert room_reserve(60.0, 100, 2) == pytest.approx(60.0 * SHARES["rooms_min"])
-    assert room_reserve(60.0, 5000, 40) == pytest.approx(0.002 * 5000 + 0.3 * 40)
+    assert room_reserve(600.0, 5000, 40) == pytest.approx(ROOM_SECONDS_PER_SESSION * 5000 + ROOM_SECONDS_PER_DAY * 40)
     assert room_reserve(4.0, 1000, 3) == pytest.approx(4.0 * SHARES["rooms_max"])
     assert all(0 < v < 1 for v in SHARES.values())
 

@@ -111,8 +111,10 @@ SHARES: dict[str, float] = {
     "fallback_feasible": 0.5,
 }
 FALLBACK_MIN_SECONDS = 1.0           # a fall-back solve's floor: without rooms there is no program at all
-ROOM_SECONDS_PER_SESSION = 0.002     # the room step: about 2 ms a session ...
-ROOM_SECONDS_PER_DAY = 0.3           # ... and 0.3 s a day to build and solve
+# the room step: building and solving a day's room model takes about 6 ms a session
+# (1000 sessions / 40 rooms / 3 days: 0.6-0.8 s a day was too little, every day timed out)
+ROOM_SECONDS_PER_SESSION = 0.006
+ROOM_SECONDS_PER_DAY = 0.4
 BOUND_LARGE_SESSIONS = 150           # above this the bound gets the "bound_large" share
 AFTER_INTERRUPT_MIN = 5.0            # seconds
 CG_MAX_SESSIONS = 400                # above this the column-generation bound is too slow to pay for itself
