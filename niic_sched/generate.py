@@ -55,16 +55,13 @@ import bisect
 import csv
 import datetime as dt
 import io
-import os
 import random
-import shutil
-import tempfile
 from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
 
 from .errors import InputError, Problem
-from .io.atomic import write_bytes_atomic
+from .io.atomic import write_bytes_atomic, write_new_folder_atomic
 from .io.folder_writer import dump_yaml
 from .io.schedule_file import write_schedule
 from .model import Assignment, Schedule, hhmm
@@ -710,22 +707,7 @@ def _write(out: Path, files: dict[str, bytes], force: bool) -> list[str]:
     atomically (io.atomic) and the session files, late proposals and interests.csv
     that are not written again are removed."""
     if not out.exists() or not any(out.iterdir()):
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
-        try:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o777 & ~umask)     # mkdtemp makes it private; a conference folder is not
-            for rel, data in files.items():
-                (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
-                (tmp / rel).write_bytes(data)
-            if out.exists():
-                out.rmdir()
-            os.replace(tmp, out)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        return sorted(files)
+        return write_new_folder_atomic(out, files)
     for rel, data in files.items():
         write_bytes_atomic(out / rel, data)
     for sub in ("sessions", "late"):

@@ -17,8 +17,6 @@ import csv
 import io
 import os
 import re
-import shutil
-import tempfile
 import unicodedata
 from pathlib import Path
 
@@ -26,7 +24,7 @@ import yaml
 
 from ..errors import InputError, Problem
 from ..model import Conference, Session, TimeRange, hhmm
-from .atomic import write_bytes_atomic
+from .atomic import write_bytes_atomic, write_new_folder_atomic
 
 CONFERENCE_FILES = ("conference.yaml", "rooms.yaml", "speakers.yaml", "sessions", "interests.csv")
 
@@ -194,22 +192,7 @@ def write_folder(conf: Conference, dest: str | os.PathLike, *, force: bool = Fal
                                   "convert into a new folder, or add --force to replace it "
                                   "(session files that are not in the source are then removed)")])
     if not dest.exists() or (dest.is_dir() and not any(dest.iterdir())):
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent))
-        try:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o777 & ~umask)      # mkdtemp makes it private; a conference folder is not
-            for rel, data in files.items():
-                (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
-                (tmp / rel).write_bytes(data)
-            if dest.exists():
-                dest.rmdir()
-            os.replace(tmp, dest)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        return sorted(files)
+        return write_new_folder_atomic(dest, files)
     done = []
     for rel, data in files.items():
         write_bytes_atomic(dest / rel, data)
