@@ -43,7 +43,7 @@ from ..model import Assignment, Conference, Schedule
 from .cpmodel import Model, Penalty, cp_solver
 from .goals import TimeObjective, evaluate_times, moved_count, objective_levels, room_goals, time_objective
 from .lns import SearchState, TimeSearch, cap_moves, time_terms
-from .portfolio import LowerBound, improve
+from .portfolio import Improvement, LowerBound, Outcome, improve
 from .rules import add_hard_rules
 from .space import Space
 
@@ -251,17 +251,6 @@ class FirstTimetable:
     first_valid_seconds: float       # when CP-SAT found its first valid timetable
     found_at: float                  # when this phase ended (seconds after the start)
     bound: LowerBound                # CP-SAT's bound, when it saw the whole objective
-
-
-@dataclass
-class Improved:
-    times: dict[int, int]
-    value: int
-    bound: LowerBound
-    moves: int = 0
-    improving: int = 0
-    history: list[tuple[float, int]] = field(default_factory=list)
-    interrupted: bool = False
 
 
 @dataclass
@@ -492,14 +481,13 @@ def first_timetable(job: Job, baseline: BaselineMoves) -> FirstTimetable:
                           bound)
 
 
-def improve_phase(job: Job, first: FirstTimetable) -> Improved:
+def improve_phase(job: Job, first: FirstTimetable) -> Improvement:
     """Two searches (tabu, then CP-SAT neighbourhoods) in parallel; this process first
     computes the lower bound (column generation). Ends on the budget or the bound."""
     budget, opts = job.budget, job.opts
     state = SearchState(first.times, first.value)
-    done = Improved(first.times, first.value, first.bound)
     if state.value <= 0 or (first.bound.value is not None and state.value <= first.bound.value):
-        return done
+        return Improvement(Outcome(first.times, first.value), first.bound)
 
     def find_bound() -> LowerBound:
         if first.bound.value is not None and state.value <= first.bound.value:
@@ -517,15 +505,10 @@ def improve_phase(job: Job, first: FirstTimetable) -> Improved:
                       say=opts.progress, t0=job.t0, step=step, lower_bound=find_bound if opts.bound else None,
                       start_method=opts.start_method)
     except KeyboardInterrupt:   # outside the searches' own handlers (starting them, reporting)
-        done.interrupted = True
-        return done
-    best = got.best
-    if best.value <= state.value:
-        done.times, done.value = best.times, best.value
-    done.bound = got.bound
-    done.moves, done.improving, done.history = best.moves, best.improving, list(best.history)
-    done.interrupted = best.interrupted
-    return done
+        return Improvement(Outcome(first.times, first.value, interrupted=True), first.bound)
+    if got.best.value > state.value:   # the searches' moves and history count; the first timetable stays
+        return dataclasses.replace(got, best=dataclasses.replace(got.best, times=first.times, value=first.value))
+    return got
 
 
 def _lower_bound(job: Job, state: SearchState) -> LowerBound:
@@ -751,10 +734,9 @@ def solve(conf: Conference, opts: SolveOptions | None = None) -> Result:
         job.say(f"{job.stamp()} first timetable: objective {first.value}")
     except KeyboardInterrupt:
         interrupted = True
-    if interrupted:
-        best = Improved(first.times, first.value, first.bound, interrupted=True)
-    else:
-        best = improve_phase(job, first)
+    improved = (Improvement(Outcome(first.times, first.value, interrupted=True), first.bound) if interrupted
+                else improve_phase(job, first))
+    best = improved.best
     times = best.times
 
     if best.interrupted and not opts.keep_partial:
@@ -780,7 +762,7 @@ def solve(conf: Conference, opts: SolveOptions | None = None) -> Result:
         times = {i: k for i, (k, _) in placement.items()}
 
     value = evaluate_times(job.space, job.obj, times)
-    bound = best.bound
+    bound = improved.bound
     retimed = moved_count(job.obj, times) if job.obj.baseline else None
     return Result(
         schedule=to_schedule(job.space, placement),
