@@ -8,7 +8,7 @@ no more than the timetable, so the relaxation's optimum is a valid lower bound):
   or ``cont`` (its option began in an earlier segment). A group must be possible
   in every valid timetable: each member has an option covering g in that role,
   no two members are a pair that a rule family's pairwise test forbids to be
-  there together (``Rule.clashes``, through ``rules.links``), and the members
+  there together (``Rule.clashes``, through ``Space.links``), and the members
   respect every family's counting limits on the segment (``Rule.segment_caps``:
   for rooms, Hall's condition on the rooms they could use there).
 * The cost of a group is the sum of ``pair[(i, j)]`` over its members, except
@@ -319,7 +319,7 @@ def lower_bound(space: Space, obj: TimeObjective, incumbent: dict[int, int] | No
         return float(step * math.ceil((value - 1e-6) / step))
 
     # -- pricing data per segment --------------------------------------------------------------
-    links = rules.links(space.conf, space.sessions)
+    links = space.links
     weights: dict[int, dict[int, float]] = {}
     for (i, j), w in obj.pair.items():
         if w:

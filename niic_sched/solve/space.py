@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..model import Conference, Room, Session, Slot
 from . import rules
@@ -127,6 +128,11 @@ class Space:
                     self.room_forbid[(i, k, r)] = tuple(dict.fromkeys(rwhy))
             opts.append(self._option(date, start, run, range(len(self.rooms))))
         return opts
+
+    @cached_property
+    def links(self) -> dict[int, dict[int, tuple]]:
+        """Session index -> linked session index -> the rule families linking them."""
+        return rules.links(self.conf, self.sessions)
 
     def without_options(self) -> list[Session]:
         return [s for s, opts in zip(self.sessions, self.options) if not opts]

@@ -38,7 +38,7 @@ class Timetable:
             self.partner[i][j] = w
             self.partner[j][i] = w
         # i -> j -> the rule families that link them (their pairwise clash tests)
-        self.links = rules.links(space.conf, space.sessions)
+        self.links = space.links
         self.times = dict(times)
         self.occ: list[set[int]] = [set() for _ in space.segments]
         self.trackers = [t for r in rules.RULES if (t := r.tracker(space, self.times)) is not None]
