@@ -128,7 +128,7 @@ class Adapter:
                 j = space.index[other]
                 self.never_together.add((min(i, j), max(i, j)))
         plenaries = [i for i, s in enumerate(space.sessions) if s.is_plenary]
-        everyone = range(len(space.sessions)) if not space.has_plenary_slots else plenaries
+        everyone = range(len(space.sessions)) if not space.grid.has_plenary_slots else plenaries
         for p in plenaries:
             for j in everyone:
                 if j != p:

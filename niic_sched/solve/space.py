@@ -65,7 +65,6 @@ class Space:
         self.room_index = {r.id: i for i, r in enumerate(self.rooms)}
         self.slots: list[Slot] = list(conf.slots)
         self._slot_index = {(sl.day, sl.start, sl.end): i for i, sl in enumerate(self.slots)}
-        self.has_plenary_slots = self.grid.has_plenary_slots
 
         # segments
         self.segments: list[tuple[int, int, int]] = []      # (day index, start, end)
