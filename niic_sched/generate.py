@@ -274,8 +274,9 @@ def _check(out: Path, sessions, rooms, days, slots, attendees, late, seed, force
         if regular > cells:
             fewer = max(days, cells + days - late)
             problems.append(Problem(
-                "--sessions", f"{sessions} sessions ({days} plenaries and {sessions - days} others) plus {late} late "
-                f"proposals do not fit: {rooms} rooms x {days} days x {slots - 1} regular slots hold {cells} sessions",
+                "--sessions", f"{_n(sessions, 'session')} ({_n(days, 'plenary', 'plenaries')} and {sessions - days} "
+                f"others) plus {_n(late, 'late proposal')} do not fit: {_n(rooms, 'room')} x {_n(days, 'day')} x "
+                f"{_n(slots - 1, 'regular slot')} hold {_n(cells, 'session')}",
                 f"give --sessions {fewer} or fewer (with --late {late}), or more --rooms, --days or --slots"
                 if cells + days - late >= days else "give fewer --late proposals, or more --rooms, --days or --slots"))
     if out.exists() and not out.is_dir():
@@ -697,6 +698,11 @@ def _build(*, sessions: int, n_rooms: int, days: int, slots: int, attendees: int
 
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def _n(n: int, word: str, many: str | None = None) -> str:
+    """3 days, 1 day."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
 # -- writing ----------------------------------------------------------------------------------------------
