@@ -38,7 +38,7 @@ from typing import Callable, NoReturn
 from ortools.sat.python import cp_model
 
 from ..errors import NoProgram
-from ..goals import BOUNDED, only as only_goal
+from ..goals import BASELINE, BOUNDED, BY_NAME as GOAL, only as only_goal
 from ..model import Assignment, Conference, Schedule
 from .cpmodel import Model, Penalty, cp_solver
 from .goals import TimeObjective, evaluate_times, moved_count, objective_levels, room_goals, time_objective
@@ -343,21 +343,25 @@ class _Explained:
     reasons: list[str]
 
 
+def _explain_here(conf: Conference, space: Space, seconds: float, proven: bool, fallback: str | None) -> _Explained:
+    """The explanation in this process: a NoProgram's (``proven``) or explain()'s verdict."""
+    from .explain import explain, no_program
+    if proven:
+        exc = no_program(conf, space, seconds, *([fallback] if fallback is not None else []))
+        return _Explained(exc.explanation, exc.reasons)
+    ex = explain(conf, time_limit=seconds, space=space)
+    return _Explained(ex, [str(r) for r in ex.reasons])
+
+
 def _explain_child(conn, conf: Conference, space: Space, seconds: float, proven: bool, fallback: str | None) -> None:
     """The explanation, in a process of its own (module level, so that ``spawn`` can import it)."""
     import signal
 
-    from .explain import explain, no_program
     from .portfolio import _die_with_parent
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is the parent's to handle
     _die_with_parent()
     try:
-        if proven:
-            exc = no_program(conf, space, seconds, *([fallback] if fallback is not None else []))
-            conn.send(_Explained(exc.explanation, exc.reasons))
-        else:
-            ex = explain(conf, time_limit=seconds, space=space)
-            conn.send(_Explained(ex, [str(r) for r in ex.reasons]))
+        conn.send(_explain_here(conf, space, seconds, proven, fallback))
     except BaseException as exc:   # pragma: no cover - reported to the parent
         conn.send(exc)
     finally:
@@ -371,15 +375,10 @@ def _explain_within(job: Job, proven: bool, fallback: str | None) -> _Explained 
     Else, or when this process may not start one (a daemon process itself), here."""
     import multiprocessing as mp
 
-    from .explain import explain, no_program
     from .portfolio import choose_start_method
     seconds = max(0.1, job.budget.left())
     if not _explanation_may_overrun(job, seconds) or mp.current_process().daemon:
-        if proven:
-            exc = no_program(job.conf, job.space, seconds, *([fallback] if fallback is not None else []))
-            return _Explained(exc.explanation, exc.reasons)
-        ex = explain(job.conf, time_limit=seconds, space=job.space)
-        return _Explained(ex, [str(r) for r in ex.reasons])
+        return _explain_here(job.conf, job.space, seconds, proven, fallback)
     ctx = mp.get_context(choose_start_method(job.opts.start_method))
     parent_conn, child_conn = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_explain_child, args=(child_conn, job.conf, job.space, seconds, proven, fallback),
@@ -634,7 +633,7 @@ def resolve_with_rooms(job: Job, times: dict[int, int], placement: dict[int, tup
     levels = objective_levels(m)
     timed = [Penalty("time objective", w, lit, "time") for w, lit in time_terms(m, obj, free, times)]
     if timed:
-        if levels and levels[-1][0].goal != "moved_room":
+        if levels and GOAL[levels[-1][0].goal].level != BASELINE:
             levels[-1] = levels[-1] + timed
         else:
             levels.append(timed)
