@@ -99,12 +99,21 @@ def _say(progress: Progress) -> Callable[[str], None]:
     return progress or (lambda _line: None)
 
 
-def _load(folder, progress: Progress) -> Conference:
-    conf = load(folder)
+def _warn(conf: Conference, progress: Progress) -> None:
     say = _say(progress)
     for w in conf.warnings:
         say(f"warning: {w}")
+
+
+def _load(folder, progress: Progress) -> Conference:
+    conf = load(folder)
+    _warn(conf, progress)
     return conf
+
+
+def _schedule_path(folder, schedule_path) -> Path:
+    """The schedule a command reads: the one given, else FOLDER/program/schedule.yaml."""
+    return Path(schedule_path) if schedule_path is not None else conference_home(folder) / "program" / "schedule.yaml"
 
 
 def _written(path, write) -> None:
@@ -186,7 +195,7 @@ def solve(folder, output=None, *, time_limit: float = 60.0, seed: int = 0, worke
     [default: FOLDER/program/schedule.yaml]. ``time_limit`` is the whole budget,
     the explanation of an impossible conference included (NoProgram, NotFound)."""
     conf = _load(folder, progress)
-    output = Path(output) if output is not None else conference_home(folder) / "program" / "schedule.yaml"
+    output = _schedule_path(folder, output)
     baseline = read_schedule(baseline_path) if baseline_path is not None else None
     result = run_solver(conf, SolveOptions(time_limit=time_limit, seed=seed, workers=workers,
                                            deterministic=deterministic, progress=progress, baseline=baseline,
@@ -244,8 +253,7 @@ def add(files: Sequence, folder=".", *, time_limit: float = 60.0, seed: int = 0,
     try:
         baseline = read_schedule(schedule_path)
         conf = staged.conf
-        for w in conf.warnings:
-            say(f"warning: {w}")
+        _warn(conf, progress)
         for p in staged.already:
             say(f"{p}: already there with the same content (e.g. from an add that was killed); kept")
         say(f"adding {_plural(len(staged.new_ids), 'session')} ({', '.join(staged.new_ids)}); "
@@ -306,7 +314,7 @@ def render(folder, schedule_path=None, outdir=None, *, templates_dir=None, door_
     from .render import RenderError, render_placed
     conf = _load(folder, progress)
     home = conference_home(folder)
-    schedule_path = Path(schedule_path) if schedule_path is not None else home / "program" / "schedule.yaml"
+    schedule_path = _schedule_path(folder, schedule_path)
     outdir = Path(outdir) if outdir is not None else home / "program"
     if templates_dir is not None and not Path(templates_dir).is_dir():
         raise bad_request(str(templates_dir), "is not a folder of templates",
@@ -348,7 +356,7 @@ def export(folder, fmt: str, schedule_path=None, output=None, *, force: bool = F
     from .io.atomic import write_bytes_atomic
     conf = _load(folder, progress)
     home = conference_home(folder)
-    schedule_path = Path(schedule_path) if schedule_path is not None else home / "program" / "schedule.yaml"
+    schedule_path = _schedule_path(folder, schedule_path)
     output = Path(output) if output is not None else home / "program" / FORMATS[fmt][1]
     schedule = read_schedule(schedule_path)
     program = publishable(conf, schedule, force=force, source=str(schedule_path), what="exported", progress=progress)
@@ -441,13 +449,7 @@ class Generated:
 def generate(out, *, sessions: int = 60, rooms: int = 12, days: int = 3, slots: int = 5, attendees=None,
              late: int = 0, seed: int = 1, force: bool = False) -> Generated:
     """A synthetic conference folder that has a program (feasible by construction)."""
-    try:
-        from .generate import generate_conference
-    except ImportError as exc:
-        if getattr(exc, "name", None) not in ("niic_sched.generate", None):
-            raise
-        raise bad_request("generate", "is not available in this version of niic-sched",
-                          "update niic-sched, or write the conference folder by hand") from None
+    from .generate import generate_conference
     out = Path(out)
     summary = None
 
