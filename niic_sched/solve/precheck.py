@@ -43,7 +43,6 @@ class Prechecks:
         self.requirements = rules.requirements(conf)
         self.placeable = [s for s, opts in zip(self.space.sessions, self.space.options) if opts]
         self.placeable_ids = {s.id for s in self.placeable}
-        self._pairs: dict[str, set[tuple[str, str]]] = {}
 
     def run(self) -> list[Reason]:
         return [reason for rule in self.rules for reason in rule.prechecks(self)]
@@ -69,10 +68,8 @@ class Prechecks:
         return keys, [self.requirements[k].where for k in keys if k in self.requirements]
 
     def linked(self, rule, a: Session, b: Session) -> bool:
-        pairs = self._pairs.get(rule.name)
-        if pairs is None:
-            pairs = self._pairs[rule.name] = {p for ab in rule.pairs(self.conf) for p in (ab, ab[::-1])}
-        return (a.id, b.id) in pairs
+        index = self.space.index
+        return rule in self.space.links.get(index[a.id], {}).get(index[b.id], ())
 
     def room_slots(self, s: Session, rooms: list[Room]) -> list[tuple[str, object, int]]:
         """(room, day, start) of the grid's runs for ``s`` where the room is open."""

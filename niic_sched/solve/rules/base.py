@@ -139,6 +139,8 @@ class Rule:
         return ()
 
     def clashes(self, a, pa, b, pb) -> bool:
+        """Only asked of a pair the family links (``pairs``): by default such a pair
+        clashes when its placements overlap."""
         return pa.overlaps(pb)
 
     # -- search, bound, model ------------------------------------------------------------------

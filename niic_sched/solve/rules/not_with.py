@@ -26,9 +26,6 @@ class NotWith(Rule):
                 if b != s.id and b in conf.session:
                     yield s.id, b
 
-    def clashes(self, a, pa, b, pb) -> bool:
-        return (b.id in a.not_with or a.id in b.not_with) and pa.overlaps(pb)
-
     def encode(self, m) -> None:
         space = m.space
         done = set()

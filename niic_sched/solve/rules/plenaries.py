@@ -42,9 +42,6 @@ class Plenaries(Rule):
                     if other != s.id:
                         yield s.id, other
 
-    def clashes(self, a, pa, b, pb) -> bool:
-        return (a.is_plenary or b.is_plenary) and pa.overlaps(pb)
-
     def encode(self, m) -> None:
         space = m.space
         n_rooms = len(space.rooms)

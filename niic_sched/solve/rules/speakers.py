@@ -38,9 +38,6 @@ class Speakers(Rule):
                 for j in members[x + 1:]:
                     yield conf.sessions[i].id, conf.sessions[j].id
 
-    def clashes(self, a, pa, b, pb) -> bool:
-        return bool(set(a.speakers) & set(b.speakers)) and pa.overlaps(pb)
-
     def encode(self, m) -> None:
         space = m.space
         for p, sessions in sorted(by_speaker(space.sessions).items()):
