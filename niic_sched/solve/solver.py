@@ -102,6 +102,10 @@ SHARES: dict[str, float] = {
     # the room-step reserve, at least / at most these shares of the limit
     "rooms_min": 0.05,
     "rooms_max": 0.5,
+    # against a baseline, of the limit: at most this for the model that keeps every published
+    # session in place (day, start and room) and places the new ones around them; it is
+    # small (only the new sessions are free) and usually proves its answer in a second
+    "in_place": 0.6,
     # after Ctrl-C with --keep-partial: the room step's time, of the limit (at least 5 s)
     "after_interrupt": 0.1,
     # of what is left for the fall-backs: re-solving the failed days (the rest: everything)
@@ -117,7 +121,14 @@ ROOM_SECONDS_PER_SESSION = 0.006
 ROOM_SECONDS_PER_DAY = 0.4
 BOUND_LARGE_SESSIONS = 150           # above this the bound gets the "bound_large" share
 AFTER_INTERRUPT_MIN = 5.0            # seconds
+EXACT_ROOMS_LITERALS = 60_000        # session x start x room placements up to which room moves are decided exactly
 CG_MAX_SESSIONS = 400                # above this the column-generation bound is too slow to pay for itself
+# The stopping rule of a re-solve against a baseline ("done when done"): once the baseline's
+# levels are settled, the soft goals are polished until CP-SAT proves them optimal, or until
+# they have not improved for PATIENCE_SECONDS or PATIENCE_SHARE of the time spent so far,
+# whichever is longer; --time-limit stays the maximum. Not with --deterministic (a work limit).
+PATIENCE_SECONDS = 2.0
+PATIENCE_SHARE = 0.25
 
 
 def room_reserve(limit: float, sessions: int, days: int) -> float:
@@ -200,6 +211,7 @@ class Result:
     retimed_proven_minimal: bool | None = None    # ... and no valid program retimes fewer
     interrupted: bool = False                     # Ctrl-C with --keep-partial: the best timetable so far
     fallback: str = ""                            # which fall-back placed the rooms ("": none was needed)
+    stopped: str = ""                             # why the search ended (proven optimal, stopping rule, time limit)
 
 
 # -- the job and its phases' results ----------------------------------------------------------------
@@ -322,6 +334,141 @@ def _solve_levels(m: Model, levels, opts: SolveOptions, seconds: float, stage: s
             m.cp.clear_hints()
             m.hint(got)
     return out
+
+
+# -- done when done ---------------------------------------------------------------------------------
+def patience(elapsed: float) -> float:
+    """Seconds without improvement after which the soft goals count as settled (the stopping rule)."""
+    return max(PATIENCE_SECONDS, PATIENCE_SHARE * elapsed)
+
+
+class _Patient(cp_model.CpSolverSolutionCallback):
+    """Records when the objective last improved; a watcher thread stops the search
+    (``stop_search``) once it has not for ``patience(elapsed)`` seconds."""
+
+    def __init__(self, t0: float):
+        super().__init__()
+        self.t0 = t0
+        self.last = time.monotonic()
+        self.best: float | None = None
+        self.stalled = False
+
+    def on_solution_callback(self) -> None:
+        value = self.objective_value
+        if self.best is None or value < self.best - 1e-9:
+            self.best = value
+            self.last = time.monotonic()
+
+
+def solve_patiently(solver: cp_model.CpSolver, cp: cp_model.CpModel, t0: float, patient: bool) -> tuple[int, str]:
+    """Solve; with ``patient``, stop once the objective stalls (the stopping rule) as well as
+    at the solver's own limit. Returns (CP-SAT status, why it stopped)."""
+    import threading
+    watcher = _Patient(t0)
+    if not patient:
+        status = solver.solve(cp, watcher)
+        return status, ("proven optimal" if status == cp_model.OPTIMAL else
+                        "proven infeasible" if status == cp_model.INFEASIBLE else "its limit")
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(0.05):
+            now = time.monotonic()
+            if watcher.best is not None and now - watcher.last > patience(now - t0):
+                watcher.stalled = True
+                solver.stop_search()
+                return
+
+    thread = threading.Thread(target=watch, name="niic-patience", daemon=True)
+    thread.start()
+    try:
+        status = solver.solve(cp, watcher)
+    finally:
+        done.set()
+        thread.join()
+    if status == cp_model.OPTIMAL:
+        return status, "proven optimal"
+    if status == cp_model.INFEASIBLE:
+        return status, "proven infeasible"
+    if watcher.stalled:
+        return status, (f"stopping rule: no improvement for {patience(watcher.last - t0):.1f} s "
+                        f"(the longer of {PATIENCE_SECONDS:g} s and {PATIENCE_SHARE:.0%} of the time spent)")
+    return status, "time limit"
+
+
+@dataclass
+class InPlace:
+    """Against a baseline: every published session at its day, start and room (those whose
+    start or room no longer exists excepted), the others placed around them."""
+    placement: dict[int, tuple[int, int]] | None
+    status: int                      # CP-SAT status: OPTIMAL (soft goals proven too), FEASIBLE, INFEASIBLE, UNKNOWN
+    stopped: str
+    objective: float = 0.0
+
+
+def keep_in_place(job: Job, moving: set[int] = frozenset(), seconds: float | None = None) -> InPlace:
+    """Against a baseline, exact: can every published session keep its day, start and room
+    (but those in ``moving``, and those whose start or room no longer exists)? If so, the
+    lexicographic levels are settled: no fewer published sessions can be retimed or moved
+    than ``moving`` and the vanished ones (which ``baseline_phase`` proved, or which must
+    move). What is left is the placement of the other sessions around the kept ones: the
+    sessions of ``moving`` first as few retimed, then as few moved room, as possible, then
+    every soft goal (timetable and room goals together, with their weights). The model is
+    small (only those sessions are free); its last level is solved until CP-SAT proves it
+    optimal or the stopping rule (``patience``) ends it."""
+    space, obj, budget = job.space, job.obj, job.budget
+    allowed: dict[int, set[int]] = {}
+    rooms_allowed: dict[int, set[int]] = {}
+    for i, k0 in obj.baseline.items():
+        if k0 < 0 or i in moving:
+            continue                 # its published start is gone (it moves whatever we do), or it may move
+        allowed[i] = {k0}
+        r0 = job.baseline_rooms.get(i)
+        if r0 is not None and r0 in space.options[i][k0].rooms:
+            rooms_allowed[i] = {r0}
+    m = Model(space, with_rooms=True, allowed=allowed, rooms_allowed=rooms_allowed)
+    add_hard_rules(m)
+    free = {i for i in range(len(space.sessions)) if i not in allowed}
+    room_goals(m, job.conf, job.baseline_rooms)
+    levels: list[list[tuple[int, object]]] = []
+    retimed = [lit for i in sorted(moving) if obj.baseline.get(i, -1) >= 0
+               for k, lit in m.x[i].items() if k != obj.baseline[i]]
+    if retimed:
+        levels.append([(1, lit) for lit in retimed])
+    roomed = [(1, p.literal) for p in m.penalties if GOAL[p.goal].level == BASELINE]
+    if roomed and moving:
+        levels.append(roomed)
+    soft = [(p.weight, p.literal) for p in m.penalties if GOAL[p.goal].level != BASELINE]
+    soft += time_terms(m, obj, free, {i: k for i, ks in allowed.items() for k in ks})
+    levels.append(soft)
+    if seconds is None:
+        seconds = budget.share("in_place") if budget.deterministic else \
+            min(budget.share("in_place"), budget.until(budget.limit))
+    end = time.monotonic() + max(0.5, seconds)
+    placement, proven, stopped, objective = None, True, "", 0.0
+    for n, level in enumerate(levels):
+        last = n == len(levels) - 1
+        expr = sum(w * lit for w, lit in level) if level else None
+        if expr is not None:
+            m.cp.minimize(expr)
+        left = max(0.2, end - time.monotonic())
+        solver = _solver(job.opts, left if last else max(0.2, left / (len(levels) - n)))
+        got, stopped = solve_patiently(solver, m.cp, budget.start, patient=last and not budget.deterministic)
+        if got not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            if placement is not None and got == cp_model.UNKNOWN:
+                proven = False           # the level before stands: keep its placement
+                break
+            return InPlace(None, got, stopped)
+        placement = {i: (k, r) for i, (k, r) in m.read(solver).items()}
+        proven &= got == cp_model.OPTIMAL
+        objective = solver.objective_value if expr is not None else 0.0
+        if not last:
+            if expr is not None:
+                m.cp.add(expr <= int(round(solver.objective_value)))
+            m.cp.clear_hints()
+            m.hint(placement)
+    status = cp_model.OPTIMAL if proven else cp_model.FEASIBLE
+    return InPlace(placement, status, stopped, objective)
 
 
 # -- the explanation: when no first timetable was found ----------------------------------------------
@@ -502,7 +649,8 @@ def improve_phase(job: Job, first: FirstTimetable) -> Improvement:
         got = improve(job.space, job.obj, state.times, seed=opts.seed, seconds=max(0.2, seconds),
                       workers=_workers(opts), deterministic=opts.deterministic, moved_cap=job.search.moved_cap,
                       say=opts.progress, t0=job.t0, step=step, lower_bound=find_bound if opts.bound else None,
-                      start_method=opts.start_method)
+                      start_method=opts.start_method,
+                      patience=(PATIENCE_SECONDS, PATIENCE_SHARE) if job.obj.baseline else None)
     except KeyboardInterrupt:   # outside the searches' own handlers (starting them, reporting)
         return Improvement(Outcome(first.times, first.value, interrupted=True), first.bound)
     if got.best.value > state.value:   # the searches' moves and history count; the first timetable stays
@@ -661,9 +809,11 @@ def resolve_with_rooms(job: Job, times: dict[int, int], placement: dict[int, tup
     return got.placement, got.status
 
 
-def _room_moves(space: Space, obj: TimeObjective, placement, baseline_rooms: dict[int, int], day: int) -> int:
+def _room_moves(space: Space, obj: TimeObjective, placement, baseline_rooms: dict[int, int], day: int | None) -> int:
+    """Published sessions at their published start but in another room (on ``day``; None: every day)."""
     return sum(1 for i, (k, r) in placement.items()
-               if space.options[i][k].day == day and obj.baseline.get(i) == k and baseline_rooms.get(i) != r)
+               if (day is None or space.options[i][k].day == day) and obj.baseline.get(i) == k
+               and baseline_rooms.get(i) != r)
 
 
 def fewer_room_moves(job: Job, placement: dict[int, tuple[int, int]]) -> dict[int, tuple[int, int]]:
@@ -699,6 +849,27 @@ def fewer_room_moves(job: Job, placement: dict[int, tuple[int, int]]) -> dict[in
     return placement
 
 
+def exact_room_moves(job: Job, placement: dict[int, tuple[int, int]]) -> dict[int, tuple[int, int]]:
+    """Published sessions still moved to another room: when the conference is small enough
+    for one model of every session, start and room (EXACT_ROOMS_LITERALS), decide their
+    number exactly: times and rooms together, retimed sessions capped, fewest moved rooms
+    first, then every soft goal (``resolve_with_rooms``)."""
+    space, obj = job.space, job.obj
+    before = _room_moves(space, obj, placement, job.baseline_rooms, None)
+    size = sum(len(o.rooms) for opts in space.options for o in opts)
+    if not before or size > EXACT_ROOMS_LITERALS or job.budget.left() < FALLBACK_MIN_SECONDS:
+        return placement
+    times = {i: k for i, (k, _) in placement.items()}
+    got, _ = resolve_with_rooms(job, times, placement, None, job.budget.left(), job.search.moved_cap)
+    if got is None:
+        return placement
+    after = _room_moves(space, obj, got, job.baseline_rooms, None)
+    if after < before and moved_count(obj, {i: k for i, (k, _) in got.items()}) <= moved_count(obj, times):
+        job.say(f"{job.stamp()} room moves {before} -> {after} (times and rooms together)")
+        return got
+    return placement
+
+
 def _baseline_rooms(space: Space, baseline: Schedule | None) -> dict[int, int]:
     if baseline is None:
         return {}
@@ -718,6 +889,27 @@ def to_schedule(space: Space, placement: dict[int, tuple[int, int]]) -> Schedule
     return Schedule(tuple(out), (), {})
 
 
+def _in_place_result(job: Job, kept: InPlace) -> Result:
+    times = {i: k for i, (k, _) in kept.placement.items()}
+    retimed = moved_count(job.obj, times)
+    moved = _room_moves(job.space, job.obj, kept.placement, job.baseline_rooms, None)
+    proven = kept.status == cp_model.OPTIMAL
+    job.say(f"{job.stamp()} baseline: every published session kept in place"
+            + (f" but {retimed} retimed and {moved} moved to another room" if retimed + moved else "")
+            + f"; the others placed around them ({kept.stopped})")
+    value = evaluate_times(job.space, job.obj, times)
+    return Result(
+        schedule=to_schedule(job.space, kept.placement),
+        status="optimal" if proven else "feasible",
+        timetable_objective=value, lower_bound=None,
+        bound_method=("none needed: CP-SAT proved the placement around the published program optimal for "
+                      "every soft goal together" if proven else "none (published program kept; soft goals "
+                      "not proven optimal)"),
+        first_valid_seconds=round(job.budget.elapsed(), 2), seconds=round(job.budget.elapsed(), 2),
+        history=[(round(job.budget.elapsed(), 2), value)], retimed=retimed, retimed_proven_minimal=True,
+        stopped=kept.stopped)
+
+
 # -- the whole solve --------------------------------------------------------------------------------
 def solve(conf: Conference, opts: SolveOptions | None = None) -> Result:
     opts = opts or SolveOptions()
@@ -726,7 +918,26 @@ def solve(conf: Conference, opts: SolveOptions | None = None) -> Result:
     job.say(f"timetable: {len(job.space.sessions)} sessions, {sum(len(o) for o in job.space.options)} possible "
             f"starts, {len(job.space.rooms)} rooms, {len(job.obj.pair)} weighted pairs")
 
+    if job.obj.baseline:
+        kept = keep_in_place(job)
+        if kept.placement is not None:
+            return _in_place_result(job, kept)
+        job.say(f"{job.stamp()} baseline: not every published session can stay in place "
+                f"({'proven' if kept.status == cp_model.INFEASIBLE else 'none found in time'}); "
+                "finding the fewest moves")
+
     baseline = baseline_phase(job)
+    if baseline.times is not None:
+        # the fewest retimed: keep every other published session in place, rooms included
+        moving = {i for i, k0 in job.obj.baseline.items() if k0 >= 0 and baseline.times.get(i) != k0}
+        kept = keep_in_place(job, moving, seconds=job.budget.share("in_place", of=job.budget.left()))
+        if kept.placement is not None:
+            if not baseline.proven:
+                kept.status = cp_model.FEASIBLE
+            return _in_place_result(job, kept)
+        job.say(f"{job.stamp()} baseline: the other published sessions cannot all keep their rooms "
+                f"({'proven' if kept.status == cp_model.INFEASIBLE else 'none found in time'}); "
+                "re-solving times, then rooms")
     first = first_timetable(job, baseline)
     interrupted = False
     try:    # from here on a valid timetable exists: Ctrl-C keeps the best one (with --keep-partial)
@@ -757,7 +968,7 @@ def solve(conf: Conference, opts: SolveOptions | None = None) -> Result:
         times = {i: k for i, (k, _) in placement.items()}
 
     if job.baseline_rooms:
-        placement = fewer_room_moves(job, placement)
+        placement = exact_room_moves(job, fewer_room_moves(job, placement))
         times = {i: k for i, (k, _) in placement.items()}
 
     value = evaluate_times(job.space, job.obj, times)
