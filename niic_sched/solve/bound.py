@@ -497,6 +497,11 @@ def lower_bound(space: Space, obj: TimeObjective, incumbent: dict[int, int] | No
         if rounded(best_bound) >= rounded(lp_value) - 1e-9:
             status = "bound meets the LP value"      # this master cannot give a better one
             break
+        if lp_value <= EPS:
+            # the relaxation already has a solution of cost 0: 0 is its optimum and the best it proves
+            best_bound = max(best_bound, 0.0)
+            status = "LP optimum 0 (the relaxation forces no cost)"
+            break
         pi = [[max(0.0, c.dual_value()) for c in row] for row in link]
         sigma = [-min(0.0, c.dual_value()) for c in conv_seg]   # what a column must beat
         rho = [max(0.0, -row.dual_value()) for row, *_ in order_rows]

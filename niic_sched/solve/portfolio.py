@@ -59,6 +59,7 @@ class Outcome:
     improving: int = 0
     history: list[tuple[float, int]] = field(default_factory=list)
     interrupted: bool = False
+    stopped: str = ""            # why it ended: "bound met", "optimum proven by the other search", "stopping rule", "time limit"
 
 
 @dataclass
@@ -153,8 +154,12 @@ def run_search(space: Space, obj: TimeObjective, times: dict[int, int], *, seed:
         search.improve(state, stop_or_bound, b, step_seconds=step, on_best=improved)
     except KeyboardInterrupt:
         interrupted = True
+    b = bound()
+    stopped = ("interrupted" if interrupted else "bound met (proven optimal)" if b is not None and state.value <= b
+               else "the other search met the bound" if done() else
+               "stopping rule: no improvement" if stalled() else "time limit")
     return Outcome(state.times, state.value, state.moves, state.improving_moves, history + state.history,
-                   interrupted)
+                   interrupted, stopped)
 
 
 # -- the second process ------------------------------------------------------------------------------
@@ -320,7 +325,9 @@ def improve(space: Space, obj: TimeObjective, times: dict[int, int], *, seed: in
     A search that meets the bound (a proven optimum) ends both; ``patience``: each also
     ends once it stops improving (see ``run_search``)."""
     began = time.monotonic()
-    bound_value: list = [None]
+    # no timetable costs less than 0 when no term is negative: a search that reaches 0 is done
+    trivial = 0.0 if all(w >= 0 for w in obj.pair.values()) and all(w >= 0 for w in obj.unary.values()) else None
+    bound_value: list = [trivial]
     found = LowerBound()
     parallel = workers >= 2 and len(space.sessions) >= PARALLEL_MIN_SESSIONS
     if not parallel:
@@ -329,7 +336,7 @@ def improve(space: Space, obj: TimeObjective, times: dict[int, int], *, seed: in
                 found = lower_bound()
             except KeyboardInterrupt:
                 return Improvement(Outcome(dict(times), evaluate_times(space, obj, times), interrupted=True), found)
-            bound_value[0] = found.value
+            bound_value[0] = found.value if found.value is not None else trivial
         left = max(0.2, seconds - (time.monotonic() - began))
         out = run_search(space, obj, times, seed=seed, seconds=left if not deterministic else seconds,
                          deterministic=deterministic, moved_cap=moved_cap, bound=lambda: bound_value[0],
@@ -363,11 +370,13 @@ def improve(space: Space, obj: TimeObjective, times: dict[int, int], *, seed: in
             child_conn.close()
             listener = _Listener(parent_conn, say)
             listener.start()
+            if trivial is not None and not deterministic:
+                shared.value = trivial
             if lower_bound:
                 found = lower_bound()
-                bound_value[0] = found.value
-                if found.value is not None and not deterministic:
-                    shared.value = float(found.value)
+                bound_value[0] = found.value if found.value is not None else trivial
+                if bound_value[0] is not None and not deterministic:
+                    shared.value = float(bound_value[0])
         except KeyboardInterrupt:
             mine = Outcome(dict(times), evaluate_times(space, obj, times), interrupted=True)
         if mine is None:

@@ -127,8 +127,8 @@ CG_MAX_SESSIONS = 400                # above this the column-generation bound is
 # levels are settled, the soft goals are polished until CP-SAT proves them optimal, or until
 # they have not improved for PATIENCE_SECONDS or PATIENCE_SHARE of the time spent so far,
 # whichever is longer; --time-limit stays the maximum. Not with --deterministic (a work limit).
-PATIENCE_SECONDS = 2.0
-PATIENCE_SHARE = 0.25
+PATIENCE_SECONDS = 1.0
+PATIENCE_SHARE = 0.2
 
 
 def room_reserve(limit: float, sessions: int, days: int) -> float:
@@ -889,6 +889,10 @@ def to_schedule(space: Space, placement: dict[int, tuple[int, int]]) -> Schedule
     return Schedule(tuple(out), (), {})
 
 
+def _nonnegative(obj: TimeObjective) -> bool:
+    return all(w >= 0 for w in obj.pair.values()) and all(w >= 0 for w in obj.unary.values())
+
+
 def _in_place_result(job: Job, kept: InPlace) -> Result:
     times = {i: k for i, (k, _) in kept.placement.items()}
     retimed = moved_count(job.obj, times)
@@ -973,7 +977,10 @@ def solve(conf: Conference, opts: SolveOptions | None = None) -> Result:
 
     value = evaluate_times(job.space, job.obj, times)
     bound = improved.bound
+    if (bound.value is None or bound.value < 0) and value <= 0 and _nonnegative(job.obj):
+        bound = LowerBound(0, "trivial: no timetable costs less than 0", 0 if job.conf.shared_interest() else None)
     retimed = moved_count(job.obj, times) if job.obj.baseline else None
+    stopped = best.stopped or ("proven optimal" if bound.value is not None and value <= bound.value else "")
     return Result(
         schedule=to_schedule(job.space, placement),
         status="optimal" if bound.value is not None and value <= bound.value else "feasible",
@@ -983,4 +990,4 @@ def solve(conf: Conference, opts: SolveOptions | None = None) -> Result:
         history=[(first.found_at, first.value)] + best.history,
         retimed=retimed,
         retimed_proven_minimal=(baseline.proven and retimed == baseline.cap) if retimed is not None else None,
-        interrupted=best.interrupted, fallback=fallback)
+        interrupted=best.interrupted, fallback=fallback, stopped=stopped)
