@@ -93,9 +93,11 @@ SHARES: dict[str, float] = {
     # cannot be interrupted) is estimated to take longer than this share, the explanation
     # runs in a process of its own, stopped at the deadline; else here (no process start)
     "explanation_inline": 0.25,
-    # of what is left to improve, for the lower bound (column generation): up to 150 sessions
-    # it usually converges and ends the search early; above, it is slower and gains less
-    "bound": 0.4,
+    # of what is left to improve, for the lower bound (column generation, in this process while
+    # the other one searches): up to 150 sessions it converges within about half of a 60 s solve
+    # (120 sessions) and can end the search early; above, it gains less (from 250 sessions the
+    # relaxation usually forces no conflict at all, and it says so as soon as it sees it)
+    "bound": 0.5,
     "bound_large": 0.15,
     # --deterministic: the improve phase's work limit (CP-SAT deterministic time), of the limit
     "improve_deterministic": 0.6,
@@ -404,6 +406,7 @@ class InPlace:
     status: int                      # CP-SAT status: OPTIMAL (soft goals proven too), FEASIBLE, INFEASIBLE, UNKNOWN
     stopped: str
     objective: float = 0.0
+    first_proven: bool = False       # its first level (fewest retimed, or the only one) was proven optimal
 
 
 def keep_in_place(job: Job, moving: set[int] = frozenset(), seconds: float | None = None) -> InPlace:
@@ -416,7 +419,7 @@ def keep_in_place(job: Job, moving: set[int] = frozenset(), seconds: float | Non
     every soft goal (timetable and room goals together, with their weights). The model is
     small (only those sessions are free); its last level is solved until CP-SAT proves it
     optimal or the stopping rule (``patience``) ends it."""
-    space, obj, budget = job.space, job.obj, job.budget
+    space, obj = job.space, job.obj
     allowed: dict[int, set[int]] = {}
     rooms_allowed: dict[int, set[int]] = {}
     for i, k0 in obj.baseline.items():
@@ -428,7 +431,27 @@ def keep_in_place(job: Job, moving: set[int] = frozenset(), seconds: float | Non
             rooms_allowed[i] = {r0}
     m = Model(space, with_rooms=True, allowed=allowed, rooms_allowed=rooms_allowed)
     add_hard_rules(m)
-    free = {i for i in range(len(space.sessions)) if i not in allowed}
+    return _lexicographic(job, m, {i: k for i, ks in allowed.items() for k in ks}, moving, seconds)
+
+
+def exact_baseline(job: Job, hint: dict[int, int] | None, seconds: float) -> InPlace:
+    """Against a baseline, exact for a small conference: one model of every session, start
+    and room; fewest published sessions retimed, then fewest moved to another room, then
+    every soft goal. ``hint``: a timetable with the fewest retimed (``baseline_phase``)."""
+    m = Model(job.space, with_rooms=True)
+    add_hard_rules(m)
+    if hint:
+        m.hint({i: (k, job.baseline_rooms.get(i) if job.obj.baseline.get(i) == k else None)
+                for i, k in hint.items()})
+    return _lexicographic(job, m, {}, set(job.obj.baseline), seconds)
+
+
+def _lexicographic(job: Job, m: Model, fixed: dict[int, int], moving: set[int], seconds: float | None) -> InPlace:
+    """Solve ``m`` (sessions outside ``fixed`` free): the published sessions of ``moving``
+    as few retimed, then as few moved to another room, as possible, then the soft goals,
+    each level held while the next is minimised; the last with the stopping rule."""
+    space, obj, budget = job.space, job.obj, job.budget
+    free = {i for i in range(len(space.sessions)) if i not in fixed}
     room_goals(m, job.conf, job.baseline_rooms)
     levels: list[list[tuple[int, object]]] = []
     retimed = [lit for i in sorted(moving) if obj.baseline.get(i, -1) >= 0
@@ -439,13 +462,13 @@ def keep_in_place(job: Job, moving: set[int] = frozenset(), seconds: float | Non
     if roomed and moving:
         levels.append(roomed)
     soft = [(p.weight, p.literal) for p in m.penalties if GOAL[p.goal].level != BASELINE]
-    soft += time_terms(m, obj, free, {i: k for i, ks in allowed.items() for k in ks})
+    soft += time_terms(m, obj, free, fixed)
     levels.append(soft)
     if seconds is None:
         seconds = budget.share("in_place") if budget.deterministic else \
             min(budget.share("in_place"), budget.until(budget.limit))
     end = time.monotonic() + max(0.5, seconds)
-    placement, proven, stopped, objective = None, True, "", 0.0
+    placement, proven, stopped, objective, first = None, True, "", 0.0, False
     for n, level in enumerate(levels):
         last = n == len(levels) - 1
         expr = sum(w * lit for w, lit in level) if level else None
@@ -461,6 +484,7 @@ def keep_in_place(job: Job, moving: set[int] = frozenset(), seconds: float | Non
             return InPlace(None, got, stopped)
         placement = {i: (k, r) for i, (k, r) in m.read(solver).items()}
         proven &= got == cp_model.OPTIMAL
+        first = first or (n == 0 and got == cp_model.OPTIMAL)
         objective = solver.objective_value if expr is not None else 0.0
         if not last:
             if expr is not None:
@@ -468,7 +492,7 @@ def keep_in_place(job: Job, moving: set[int] = frozenset(), seconds: float | Non
             m.cp.clear_hints()
             m.hint(placement)
     status = cp_model.OPTIMAL if proven else cp_model.FEASIBLE
-    return InPlace(placement, status, stopped, objective)
+    return InPlace(placement, status, stopped, objective, first)
 
 
 # -- the explanation: when no first timetable was found ----------------------------------------------
@@ -594,6 +618,10 @@ def baseline_phase(job: Job) -> BaselineMoves:
     if not job.budget.deterministic:
         seconds = min(seconds, max(0.5, job.budget.until(job.budget.first_timetable)))
     times, status = job.search.fewest_moves(seconds)
+    if times is None and status == cp_model.UNKNOWN and not job.budget.deterministic \
+            and job.budget.until(job.budget.first_timetable) > 0.2:
+        # nothing yet in its share: it is the first timetable too, so it may take until that deadline
+        times, status = job.search.fewest_moves(job.budget.until(job.budget.first_timetable))
     if status == cp_model.INFEASIBLE:
         explain_and_raise(job, proven=True)
     if times is None:
@@ -683,9 +711,11 @@ def _lower_bound(job: Job, state: SearchState) -> LowerBound:
     else:
         bound, method = lower_bound(space, obj, state.times, time_limit=seconds, stop_at=state.value)
         conflict_bound = None
-    if opts.deterministic and not ("LP optimum" in method or "incumbent" in method):
-        # cut short by the clock: its value would differ from run to run
-        return LowerBound(None, "none (not converged; left out of a deterministic run)")
+    if opts.deterministic:
+        if not ("LP optimum" in method or "incumbent" in method):
+            # cut short by the clock: its value would differ from run to run
+            return LowerBound(None, "none (not converged; left out of a deterministic run)")
+        method = method.split(":")[0]     # without the counts and seconds, which vary from run to run
     job.say(f"{job.stamp()} lower bound {bound:g} ({method}); timetable objective {state.value}")
     return LowerBound(bound, method, conflict_bound)
 
@@ -856,8 +886,7 @@ def exact_room_moves(job: Job, placement: dict[int, tuple[int, int]]) -> dict[in
     first, then every soft goal (``resolve_with_rooms``)."""
     space, obj = job.space, job.obj
     before = _room_moves(space, obj, placement, job.baseline_rooms, None)
-    size = sum(len(o.rooms) for opts in space.options for o in opts)
-    if not before or size > EXACT_ROOMS_LITERALS or job.budget.left() < FALLBACK_MIN_SECONDS:
+    if not before or _with_rooms_size(space) > EXACT_ROOMS_LITERALS or job.budget.left() < FALLBACK_MIN_SECONDS:
         return placement
     times = {i: k for i, (k, _) in placement.items()}
     got, _ = resolve_with_rooms(job, times, placement, None, job.budget.left(), job.search.moved_cap)
@@ -893,7 +922,12 @@ def _nonnegative(obj: TimeObjective) -> bool:
     return all(w >= 0 for w in obj.pair.values()) and all(w >= 0 for w in obj.unary.values())
 
 
-def _in_place_result(job: Job, kept: InPlace) -> Result:
+def _with_rooms_size(space: Space) -> int:
+    """Placements (session, start, room) of a model with rooms for every session."""
+    return sum(len(o.rooms) for opts in space.options for o in opts)
+
+
+def _in_place_result(job: Job, kept: InPlace, retimed_proven: bool) -> Result:
     times = {i: k for i, (k, _) in kept.placement.items()}
     retimed = moved_count(job.obj, times)
     moved = _room_moves(job.space, job.obj, kept.placement, job.baseline_rooms, None)
@@ -910,7 +944,7 @@ def _in_place_result(job: Job, kept: InPlace) -> Result:
                       "every soft goal together" if proven else "none (published program kept; soft goals "
                       "not proven optimal)"),
         first_valid_seconds=round(job.budget.elapsed(), 2), seconds=round(job.budget.elapsed(), 2),
-        history=[(round(job.budget.elapsed(), 2), value)], retimed=retimed, retimed_proven_minimal=True,
+        history=[(round(job.budget.elapsed(), 2), value)], retimed=retimed, retimed_proven_minimal=retimed_proven,
         stopped=kept.stopped)
 
 
@@ -925,7 +959,7 @@ def solve(conf: Conference, opts: SolveOptions | None = None) -> Result:
     if job.obj.baseline:
         kept = keep_in_place(job)
         if kept.placement is not None:
-            return _in_place_result(job, kept)
+            return _in_place_result(job, kept, True)
         job.say(f"{job.stamp()} baseline: not every published session can stay in place "
                 f"({'proven' if kept.status == cp_model.INFEASIBLE else 'none found in time'}); "
                 "finding the fewest moves")
@@ -938,10 +972,14 @@ def solve(conf: Conference, opts: SolveOptions | None = None) -> Result:
         if kept.placement is not None:
             if not baseline.proven:
                 kept.status = cp_model.FEASIBLE
-            return _in_place_result(job, kept)
+            return _in_place_result(job, kept, baseline.proven)
         job.say(f"{job.stamp()} baseline: the other published sessions cannot all keep their rooms "
-                f"({'proven' if kept.status == cp_model.INFEASIBLE else 'none found in time'}); "
-                "re-solving times, then rooms")
+                f"({'proven' if kept.status == cp_model.INFEASIBLE else 'none found in time'})")
+        if _with_rooms_size(job.space) <= EXACT_ROOMS_LITERALS:
+            kept = exact_baseline(job, baseline.times, max(0.5, job.budget.left() - job.budget.rooms_reserve))
+            if kept.placement is not None:
+                return _in_place_result(job, kept, kept.first_proven)
+        job.say(f"{job.stamp()} baseline: re-solving times, then rooms")
     first = first_timetable(job, baseline)
     interrupted = False
     try:    # from here on a valid timetable exists: Ctrl-C keeps the best one (with --keep-partial)
