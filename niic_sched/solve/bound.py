@@ -58,7 +58,7 @@ LOCAL_SEARCH_STARTS = 20    # best greedy groups improved by local search
 STALL_ROUNDS, STALL_RATIO = 3, 0.01   # exact pricing when the LP fell < 1 % in 3 rounds
 EXACT_EVERY = 0.3           # ... and at least every 30 % of the time limit, for a bound
 SMOOTHING = 0.5             # exact rounds price at this mix of the best point so far and the LP's duals
-MAX_PAIR_ENTRIES = 8_000_000          # sum over segments of items squared (memory guard)
+MAX_PAIR_ENTRIES = 8_000_000          # sum over classes of (session, option) entries squared (memory guard)
 
 
 MERGE_SIMILARITY = 0.6    # segments whose sessions overlap this much (Jaccard) share one pricing problem
@@ -368,7 +368,10 @@ def lower_bound(space: Space, obj: TimeObjective, incumbent: dict[int, int] | No
         return 0.0, "none (a session has no possible start)"
     if any(w < 0 for w in obj.pair.values()):
         return 0.0, "none (negative pair weights)"
-    sizes = [len(c) for c in space.cover]
+    classes = _classes(space, similarity)
+    # a class's items: its sessions, twice for those that may also continue there
+    sizes = [len({(i, len(space.options[i][k].segs) > 1) for g in members for i, k in space.cover[g]})
+             for members in classes]
     if sum(s * s for s in sizes) > MAX_PAIR_ENTRIES:
         return 0.0, "none (too large for the column-generation bound)"
 
@@ -389,7 +392,7 @@ def lower_bound(space: Space, obj: TimeObjective, incumbent: dict[int, int] | No
             weights.setdefault(i, {})[j] = w
             weights.setdefault(j, {})[i] = w
     segs: list[_Segment] = []
-    for members in _classes(space, similarity):
+    for members in classes:
         if time.monotonic() > deadline:
             return 0.0, f"none (time limit of {time_limit:g} s reached while setting up)"
         sg = _Segment(space, members, weights, links)

@@ -1016,7 +1016,9 @@ def solve(conf: Conference, opts: SolveOptions | None = None) -> Result:
     value = evaluate_times(job.space, job.obj, times)
     bound = improved.bound
     if (bound.value is None or bound.value < 0) and value <= 0 and _nonnegative(job.obj):
-        bound = LowerBound(0, "trivial: no timetable costs less than 0", 0 if job.conf.shared_interest() else None)
+        bound = LowerBound(0, "trivial: no timetable costs less than 0", bound.conflicts)
+    if bound.conflicts is None and job.conf.shared_interest() and job.conf.weight[BOUNDED] > 0:
+        bound = dataclasses.replace(bound, conflicts=0)     # trivial, but proven: it makes 0 conflicts optimal
     retimed = moved_count(job.obj, times) if job.obj.baseline else None
     stopped = best.stopped or ("proven optimal" if bound.value is not None and value <= bound.value else "")
     return Result(
