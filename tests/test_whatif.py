@@ -169,6 +169,19 @@ def test_move_onto_an_unavailable_speaker_names_them_and_writes_nothing(generate
     assert not (generated_copy / "program" / "versions").exists()
 
 
+def test_move_on_the_sample_onto_a_day_its_speaker_is_away(sample, cli):
+    """Michael O'Brien (p0047), who speaks in s0013, is unavailable on 2014-12-09 (speakers.yaml)."""
+    path = sample / "program" / "schedule.yaml"
+    before = path.read_bytes()
+    result = cli("move", "s0013", "--to", "2014-12-09", "10:30", "--dir", sample, "--write", "--pin")
+    assert result.exit_code == 1
+    assert "[speaker_availability] Michael O'Brien (p0047) speaks in s0013 at 2014-12-09 10:30 but is " \
+           "unavailable then" in result.stdout
+    assert "Speakers affected: Michael O'Brien (p0047), Jennifer Tran (p0048)." in result.stdout
+    assert path.read_bytes() == before and not (sample / "program" / "versions").exists()
+    assert "pin:" not in (sample / "sessions" / "economy" / "s0013.yaml").read_text()
+
+
 def test_move_force_writes_a_breaking_move_and_still_exits_1(generated_copy, cli):
     conf = load(generated_copy)
     path = generated_copy / "program" / "schedule.yaml"
