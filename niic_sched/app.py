@@ -662,9 +662,9 @@ def move(session: str, day: str, start: str, room: str | None = None, folder="."
             try:
                 write_pin(pin_file, s.id, verdict.pinned, shown=str(pin_file))
             except PinError as exc:
+                by_hand = f"pin: {{day: {date}, start: \"{hhmm(minutes)}\", room: {verdict.target.room}}}"
                 raise bad_request(str(pin_file), str(exc).split(": ", 1)[-1],
-                                  f"write pin: {{day: {date}, start: \"{hhmm(minutes)}\", room: {verdict.target.room}}} "
-                                  "into the file by hand") from None
+                                  f"write {by_hand} into the file by hand") from None
         if verdict.moves:
             version = keep(schedule_path)
             try:

@@ -367,23 +367,25 @@ def where_session(session, folder, schedule_path, top, include_breaking):
         niic-sched where s0013 --all            # + the best ones that break a rule, and why
         niic-sched move s0013 --to 2014-12-08 13:30 r104
     """
-    found = app.where(session, folder, schedule_path, top=top, include_breaking=include_breaking,
-                      progress=_err).alternatives
+    result = app.where(session, folder, schedule_path, top=top, include_breaking=include_breaking, progress=_err)
+    found = result.alternatives
     s, now = found.session, found.current
-    click.echo(f"{_session_line(s)} is {'at ' + now.to if now else 'not placed'} in {app._schedule_path(folder, schedule_path)}.")
+    click.echo(f"{_session_line(s)} is {'at ' + now.to if now else 'not placed'} in {result.schedule_path}.")
     if s.pin is not None:
-        click.echo(f"It is pinned ({s.pin}, {s.at('pin')}): a placement elsewhere breaks its pin; "
+        click.echo(f"It is pinned ({_shown(s.pin)}, {s.at('pin')}): a placement elsewhere breaks its pin; "
                    "move --pin moves the pin with it.")
     width = max([len(a.spot.to) for a in found.feasible + found.breaking] + [16])
     if found.feasible:
         more = f"; the best {len(found.feasible)}" if found.n_feasible > len(found.feasible) else ""
-        click.echo(f"{_plural(found.n_feasible, 'other placement')} keep every hard rule{more}, "
-                   "by cost change (negative is better):")
+        verb = "keeps" if found.n_feasible == 1 else "keep"
+        click.echo(f"{_plural(found.n_feasible, 'other placement' if now else 'placement')} {verb} every hard "
+                   f"rule{more}, by cost change (negative is better):")
         for a in found.feasible:
             click.echo(f"  {a.spot.to:<{width}}  {a.cost:+6d}  {_deltas(a.changed)}")
     else:
-        click.echo(f"No other placement keeps every hard rule ({_plural(found.n_breaking, 'placement')} "
-                   f"over {_plural(found.n_starts, 'start')} break one).")
+        click.echo(f"No {'other ' if now else ''}placement keeps every hard rule "
+                   f"({_plural(found.n_breaking, 'placement')} over {_plural(found.n_starts, 'start')} {'breaks' if found.n_breaking == 1 else 'break'} one"
+                   + ("" if include_breaking or not found.n_breaking else "; --all lists the best of them") + ").")
     if include_breaking and found.breaking:
         click.echo(f"Breaking a hard rule (the best {len(found.breaking)} of {found.n_breaking}: fewest rules "
                    "broken, then cost change):")
@@ -392,9 +394,11 @@ def where_session(session, folder, schedule_path, top, include_breaking):
             for v in a.violations[:3]:
                 click.echo(f"      breaks {_shown(v)}")
             if len(a.violations) > 3:
-                click.echo(f"      and {len(a.violations) - 3} more (niic-sched move {s.id} --to {a.spot.to} lists them)")
+                click.echo(f"      and {len(a.violations) - 3} more "
+                           f"(niic-sched move {s.id} --to {a.spot.to} lists them)")
     elif found.n_breaking and found.feasible:
-        click.echo(f"{_plural(found.n_breaking, 'more placement')} break a hard rule (--all lists the best).")
+        verb = "breaks" if found.n_breaking == 1 else "break"
+        click.echo(f"{_plural(found.n_breaking, 'more placement')} {verb} a hard rule (--all lists the best).")
     best = found.feasible[0] if found.feasible else None
     if best is not None:
         click.echo(f"Try one: niic-sched move {s.id} --to {best.spot.to}")

@@ -26,8 +26,8 @@ How ``where`` stays fast on a thousand sessions:
   goals depend on times only, which is what lets the solver's timetable step
   ignore rooms); a room goal on the day the session leaves and the day it goes
   to (the solver's room step optimises them day by day: they add up over
-  days); any other goal on the whole schedule, for every placement. ``move`` recounts with ``quality.evaluate`` on the whole
-  schedule.
+  days); any other goal on the whole schedule, for every placement.
+  ``move`` recounts with ``quality.evaluate`` on the whole schedule.
 
 Baseline goals (published sessions moved) are not counted: the schedule itself
 is what a move departs from.
@@ -420,14 +420,16 @@ def _choose_room(ex: _Explorer, date: dt.date, start: int) -> tuple[str, str]:
     if mine is not None:
         room_rules = set(mine.room_broken)
         said = [v for v in ex.judge(mine.spot) if v.rule in room_rules]
-        why = f"its room {current} does not suit it then (" + "; ".join(str(v) for v in said or mine.room_broken) + "); "
+        why = (f"its room {current} does not suit it then ("
+               + "; ".join(str(v) for v in said or mine.room_broken) + "); ")
     if fits:
         best = min(fits, key=ex.order_key)
         return best.spot.room, why + f"chose {best.spot.room}, the best room that is free then and fits it"
     for c in options:
         c.deltas = ex.deltas(c.spot)
     best = min(options, key=lambda c: (len(c.room_broken), ex.order_key(c)))
-    return best.spot.room, why + f"no room is free then and fits it; chose {best.spot.room}, which breaks the fewest rules"
+    return best.spot.room, (why + f"no room is free then and fits it; chose {best.spot.room}, "
+                            "which breaks the fewest rules")
 
 
 def move(conf: Conference, schedule: Schedule, sid: str, day: dt.date, start: int, room: str | None = None, *,

@@ -174,7 +174,7 @@ def _only_pin(old: str, new: str, sid: str, rt) -> str | None:
     shift = _key_column(old, sid, rt) - _key_column(new, sid, rt)    # the dump may indent a list differently
     pin_lines = [(" " * shift + line if shift > 0 else line[-shift:] if line[:-shift].strip() == "" else line)
                  if line.strip() else line for line in b[new_pin[0]:new_pin[1]]]
-    if old_pin is not None:                    # lines of the old pin that stay (its comments, "pin:") keep their spacing
+    if old_pin is not None:                    # lines of the old pin that stay ("pin:", comments) keep their spacing
         own = {" ".join(line.split()): line for line in reversed(a[old_pin[0]:old_pin[1]])}
         pin_lines = [own.get(" ".join(line.split()), line) for line in pin_lines]
     rest_b = b[:new_pin[0]] + b[new_pin[1]:]
