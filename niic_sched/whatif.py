@@ -14,12 +14,13 @@ How ``where`` stays fast on a thousand sessions:
   unary tests (``allows_start``, ``allows_room``, ``allows_room_at``), their
   pairwise tests (``links`` + ``clashes``) against the sessions as they are now
   placed, and the room's current occupant (the ``rooms`` family counts, it has
-  no pairwise test). Every placement that is listed is then judged by
-  ``check.py`` (the independent checker) on the session and those around it
-  (every session that overlaps it, and those linked to it by a family that is
-  not about overlaps, such as ``after``): its sentences are what is printed, and
-  a placement the screen let through but ``check.py`` refuses is listed as
-  breaking.
+  no pairwise test). Every placement the screen lets through, and every
+  breaking one that is listed, is then judged by ``check.py`` (the independent
+  checker) on the session and those around it (every session that overlaps it,
+  and those linked to it by a family that is not about overlaps, such as
+  ``after``): its sentences are what is printed, and a placement the screen let
+  through but ``check.py`` refuses (a counting family such as ``resources`` has
+  no unary or pairwise test) counts as breaking.
 * Soft goals: the goal registry's recounts (``Goal.count``, as
   ``quality.evaluate`` runs them) on the schedule with the session moved, each
   goal at its level: a timetable goal once per start (the registry's timetable
@@ -141,7 +142,7 @@ class Alternatives:
     current: Spot | None
     feasible: list[Alternative]
     breaking: list[Alternative]
-    n_feasible: int                 # placements the registry's tests let through (listed or not)
+    n_feasible: int                 # placements that keep every hard rule (listed or not)
     n_breaking: int                 # placements that break a hard rule
     n_starts: int                   # starts of the grid that hold the session
 
@@ -273,6 +274,7 @@ class _Explorer:
         self.before_full = self._counts(applying, self.full)
         self._per_start: dict[tuple, dict] = {}
         self._days: dict[dt.date, tuple] = {}
+        self._around: dict[tuple, list[Assignment]] = {}
 
     # -- soft goals -----------------------------------------------------------------------------------------------
     def _counts(self, goals, view) -> dict[str, int]:
@@ -347,16 +349,21 @@ class _Explorer:
         """check.py's violations naming the session at ``spot``, among the sessions that
         overlap it and those linked to it by an ordering family (``after``)."""
         conf = conf or self.conf
-        run = conf.covered_slots(self.s, spot.day, spot.start)
-        around = []
-        if run is not None:
-            po = self.space.placement(spot.day, spot.start, run)
-            around = [self.at[x] for x, pb in self.placed.items()
-                      if (self.at[x].day == spot.day and po.overlaps(pb)) or x in self.ordered]
-        else:
-            around = [self.at[x] for x in self.ordered]
+        around = self._around.get((spot.day, spot.start))
+        if around is None:
+            run = conf.covered_slots(self.s, spot.day, spot.start)
+            if run is not None:
+                po = self.space.placement(spot.day, spot.start, run)
+                around = [self.at[x] for x, pb in self.placed.items()
+                          if (self.at[x].day == spot.day and po.overlaps(pb)) or x in self.ordered]
+            else:
+                around = [self.at[x] for x in self.ordered]
+            self._around[(spot.day, spot.start)] = around
         mini = Schedule((spot.assignment(self.sid), *around))
-        return involving(check_schedule(conf, mini), self.sid)
+        # the conference cut down to those sessions: check.py then has only them to go through
+        near = {self.sid, *(a.session for a in around)}
+        sub = dataclasses.replace(conf, sessions=tuple(x for x in conf.sessions if x.id in near))
+        return involving(check_schedule(sub, mini), self.sid)
 
     def order_key(self, alt: Alternative):
         same_room = self.current is not None and alt.spot.room == self.current.room
@@ -383,11 +390,11 @@ def where(conf: Conference, schedule: Schedule, sid: str, *, top: int = 10,
     ok.sort(key=ex.order_key)
     feasible: list[Alternative] = []
     refused: list[Alternative] = []
-    for c in ok:                              # confirmed by check.py, until ``top`` are listed
-        if len(feasible) >= top:
-            break
+    for c in ok:                  # each judged by check.py: a counting family (resources) has no screen
         c.violations = ex.judge(c.spot)
         (refused if c.violations else feasible).append(c)
+    n_feasible = len(feasible)
+    feasible = feasible[:top]
     breaking: list[Alternative] = []
     if include_breaking:
         pool = sorted(bad + refused, key=lambda c: (len(set(c.broken) | {v.rule for v in c.violations}),
@@ -396,8 +403,7 @@ def where(conf: Conference, schedule: Schedule, sid: str, *, top: int = 10,
             if not c.violations:
                 c.violations = ex.judge(c.spot)
             breaking.append(c)
-    return Alternatives(ex.s, ex.current, feasible, breaking, len(ok) - len(refused), len(bad) + len(refused),
-                        len(runs))
+    return Alternatives(ex.s, ex.current, feasible, breaking, n_feasible, len(bad) + len(refused), len(runs))
 
 
 # -- move ------------------------------------------------------------------------------------------------------------
