@@ -550,6 +550,9 @@ def import_interests(survey, folder=".", *, shape: str | None = None, attendee_c
     matcher = sv.Matcher(conf.sessions, sv.DEFAULT_CUTOFF if cutoff is None else cutoff)
     parsed = sv.parse_survey(table, matcher, shape=shape, attendee_column=attendee_column, column=column)
     outcome = sv.resolve(parsed, matcher, picks, skip_ambiguous=skip_ambiguous)
+    if salt is not None and not salt.strip():
+        raise bad_request("--salt", "is empty: the attendees' hashes would be keyed with nothing",
+                          f"give a secret, or leave --salt out to use (or make) {folder / sv.SALT_FILE}")
     if salt is not None:
         salt_bytes, salt_note, new = salt.encode("utf-8"), "the salt given with --salt", False
     else:

@@ -473,3 +473,29 @@ def test_utf16_and_semicolon_separated_exports(conf, tmp_path, cli):
         r = cli("interests", "import", survey, "--dir", conf, "--force")
         assert r.exit_code == 0, r.output
         assert read_interests(conf) == expected(conf, {EMAILS[0]: {"s001", "s003"}})
+
+
+def test_translated_titles_match_too(tmp_path, cli):
+    """A form of the Spanish edition shows the Spanish titles."""
+    sessions = [{"id": "s001", "title": "Citizenship for all: a hands-on workshop",
+                 "translations": {"es": {"title": "Ciudadanía para todos: taller práctico"}}},
+                {"id": "s002", "title": "Libraries as Immigrant Integration Hubs",
+                 "translations": {"es": {"title": "Bibliotecas, centros de integración"}}}]
+    folder = write_conf(tmp_path / "c", sessions=sessions, conference={"languages": ["en", "es"]})
+    assert load(folder).session["s001"].translated("es")          # the fixture does carry a translation
+    survey = tmp_path / "es.csv"
+    survey.write_bytes(_csv([["Correo", "¿A qué talleres asistirá?"],
+                             [EMAILS[0], "ciudadania para todos: taller practico, Bibliotecas, centros de integracion"]]))
+    r = cli("interests", "import", survey, "--dir", folder)
+    assert r.exit_code == 0, r.output
+    assert "matched: 2 answers (2 by title" in r.stdout and 'column A "Correo" (an email column)' in r.stdout
+    assert read_interests(folder) == expected(folder, {EMAILS[0]: {"s001", "s002"}})
+
+
+def test_a_survey_inside_the_folder_is_warned_about_and_an_empty_salt_refused(conf, tmp_path, cli):
+    (conf / "exports").mkdir()
+    survey = choices_survey(conf / "exports" / "responses.csv")
+    r = cli("interests", "import", survey, "--dir", conf, "--dry-run")
+    assert r.exit_code == 0 and "is inside the conference folder: move it out" in r.stderr
+    r = cli("interests", "import", survey, "--dir", conf, "--salt", " ")
+    assert r.exit_code == 2 and "--salt: is empty" in r.stderr and not (conf / "interests.csv").exists()

@@ -432,13 +432,9 @@ class Matcher:
 
 
 def _translations(session) -> list[str]:
-    """Translated titles, when the model has them (``titles``: language -> title)."""
-    titles = getattr(session, "titles", None)
-    if isinstance(titles, dict):
-        return [str(t) for t in titles.values()]
-    if isinstance(titles, (tuple, list)):
-        return [str(t[1]) if isinstance(t, (tuple, list)) and len(t) == 2 else str(t) for t in titles]
-    return []
+    """The session's translated titles (``translations``: language, title, abstract):
+    a form in another edition's language shows those."""
+    return [t[1] for t in getattr(session, "translations", ()) or () if len(t) > 1 and t[1]]
 
 
 # -- reading the answers of a survey ----------------------------------------------------------------
