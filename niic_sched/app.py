@@ -694,6 +694,9 @@ def move(session: str, day: str, start: str, room: str | None = None, folder="."
         raise
     result.written = True
     result.version = version
+    return result
+
+
 # -- interests from a registration survey ------------------------------------------------------------------
 class SurveyRefused(BadRequest):
     """A survey that is read but not imported: nothing written. ``imported`` is the

@@ -352,7 +352,8 @@ def _deltas(changed) -> str:
               help="How many placements to list (and, with --all, how many breaking ones).")
 @click.option("--all", "include_breaking", is_flag=True,
               help="Also list the best placements that break a hard rule, each with what it breaks.")
-def where_session(session, folder, schedule_path, top, include_breaking):
+@click.option("-q", "--quiet", is_flag=True, help="No input warnings on stderr.")
+def where_session(session, folder, schedule_path, top, include_breaking, quiet):
     """Where else could SESSION go? The best other placements in the schedule.
 
     Every start of the slot grid that holds the session, in every room, is
@@ -368,7 +369,8 @@ def where_session(session, folder, schedule_path, top, include_breaking):
         niic-sched where s0013 --all            # + the best ones that break a rule, and why
         niic-sched move s0013 --to 2014-12-08 13:30 r104
     """
-    result = app.where(session, folder, schedule_path, top=top, include_breaking=include_breaking, progress=_err)
+    result = app.where(session, folder, schedule_path, top=top, include_breaking=include_breaking,
+                       progress=_progress(quiet))
     found = result.alternatives
     s, now = found.session, found.current
     click.echo(f"{_session_line(s)} is {'at ' + now.to if now else 'not placed'} in {result.schedule_path}.")
@@ -441,7 +443,8 @@ def _split_to(to: str, rest: tuple, folder_opt):
               help="Also pin the session there: pin: {day, start, room} in its YAML file, "
                    "comments and layout kept (with --write; folders only, not workbooks).")
 @click.option("--force", is_flag=True, help="With --write: write the move even though it breaks a hard rule.")
-def move_session(session, to, rest, folder_opt, schedule_path, write, pin, force):
+@click.option("-q", "--quiet", is_flag=True, help="No input warnings on stderr.")
+def move_session(session, to, rest, folder_opt, schedule_path, write, pin, force, quiet):
     """What if SESSION moved to DAY START [ROOM]? Checks it, and writes it with --write.
 
     Every hard rule is checked on the schedule with the session moved (in
@@ -470,7 +473,7 @@ def move_session(session, to, rest, folder_opt, schedule_path, write, pin, force
     """
     day, start, room, folder = _split_to(to, rest, folder_opt)
     result = app.move(session, day, start, room, folder, schedule_path, write=write, pin=pin, force=force,
-                      progress=_err)
+                      progress=_progress(quiet))
     v = result.verdict
     s = v.session
     click.echo(f"{_session_line(s)}: {v.current.to if v.current else 'not placed'} -> {v.target.to}")

@@ -259,6 +259,17 @@ def test_move_write_pin_keeps_the_files_comments(sample, cli):
     assert cli("check", sample, "--schedule", sample / "program" / "schedule.yaml").exit_code == 0
 
 
+def test_move_pin_where_it_is_writes_only_the_pin(sample, cli):
+    path = sample / "program" / "schedule.yaml"
+    before = path.read_bytes()
+    here = whatif.Spot.of(read_schedule(path).by_session["s0013"])
+    result = cli("move", "s0013", "--to", here.to, "--dir", sample, "--write", "--pin")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert "s0013 is already there." in result.stdout and "Pinned s0013 in" in result.stdout
+    assert path.read_bytes() == before and not (sample / "program" / "versions").exists()
+    assert load(sample).session["s0013"].pin == Pin(here.day, here.start, here.room)
+
+
 def test_move_of_a_pinned_session_breaks_its_pin_unless_pinned_again(sample, cli):
     conf = load(sample)
     schedule = read_schedule(sample / "program" / "schedule.yaml")
