@@ -480,7 +480,7 @@ def lower_bound(space: Space, obj: TimeObjective, incumbent: dict[int, int] | No
 
     # -- column generation ---------------------------------------------------------------------------
     best_bound = -math.inf
-    status = "time limit"
+    status = "cut short by its time limit"
     lps = exact_rounds = 0
     last_exact = t0
     exact_seconds = 0.0
@@ -493,12 +493,12 @@ def lower_bound(space: Space, obj: TimeObjective, incumbent: dict[int, int] | No
         lp.SetTimeLimit(max(1, int(left * 1000)))
         lps += 1
         if lp.Solve() != pywraplp.Solver.OPTIMAL:
-            status = "LP solver stopped"
+            status = "cut short by its time limit (in an LP solve)"
             break
         lp_value = objective.Value()
         say(f"[{time.monotonic() - t0:6.2f}s] LP {lps}: {lp_value:.2f}, {len(known)} columns")
         if rounded(best_bound) >= rounded(lp_value) - 1e-9:
-            status = "bound meets the LP value"      # this master cannot give a better one
+            status = "LP optimum (rounded, the bound meets the LP value)"      # no better one can come
             break
         if lp_value <= EPS:
             # the relaxation already has a solution of cost 0: 0 is its optimum and the best it proves
@@ -551,13 +551,13 @@ def lower_bound(space: Space, obj: TimeObjective, incumbent: dict[int, int] | No
         say(f"[{time.monotonic() - t0:6.2f}s] exact pricing round {exact_rounds}: bound {value:.2f} "
             f"(best {best_bound:.2f}) in {exact_seconds:.2f} s, {len(found)} columns{'' if finished else ', cut short'}")
         if stop_at is not None and rounded(best_bound) >= stop_at - 1e-9:
-            status = "reached the incumbent's value"
+            status = "reached the incumbent's value (proven optimal)"
             break
         if not finished:
             break
         if not found:
             if at_pi is pi:
-                status = "LP optimum"
+                status = "LP optimum (the relaxation is solved)"
                 break
             # priced off the LP's duals and found nothing for it: next round nearer to them
             center = (at_pi, at_rho, at_sigma) if value >= best_bound - 1e-9 else center
@@ -566,7 +566,7 @@ def lower_bound(space: Space, obj: TimeObjective, incumbent: dict[int, int] | No
             continue
         for p, members in found:
             add_column(p, members)
-    method = (f"column generation, {status}: {lps} LPs, {exact_rounds} exact pricing rounds, "
+    method = (f"LP relaxation by column generation, {status}: {lps} LPs, {exact_rounds} exact pricing rounds, "
               f"{len(known)} columns, {time.monotonic() - t0:.1f} s")
     if best_bound == -math.inf:
         return 0.0, "none (no exact pricing round in time); " + method
