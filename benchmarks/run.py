@@ -307,7 +307,8 @@ class Bench:
         else:
             rec["note"] = (f"start-up {fmt(fig.get('startup_seconds'))} s (JVM {fmt(fig.get('jvm_start_seconds'))} s)"
                            f"{'' if fig.get('startup_counted', True) else ' not counted'}, solving "
-                           f"{fmt(fig.get('solve_seconds'))} s, score {fig.get('score')}")
+                           f"{fmt(fig.get('solve_seconds'))} s, {fmt(fig.get('counted_seconds'))} s counted against "
+                           f"the limit; score {fig.get('score')}")
         self.add(rec)
         return rec
 
