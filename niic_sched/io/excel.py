@@ -516,7 +516,7 @@ def read_workbook(path: Path) -> RawConference:
     finally:
         wb.close()
     if problems:
-        raise InputError(problems)
+        raise InputError(problems, warnings)
     meta, weights = _conference(sheets["Conference"], problems)
     if not sheets["Slots"]:
         problems.append(Problem(Location(sheet="Slots", cell="A2"), "the Slots sheet lists no slots",
