@@ -13,8 +13,12 @@ the tests check against. Choices where frab leaves room:
   ("NIIC2014" -> "niic2014"), as the schemas want;
 * a session after midnight (slot "25:15") has its real date and time
   (next day, "01:15") and stays in the day of the conference it belongs to;
-* ``url`` is the conference url + ``#<session id>``; without a conference url,
-  the JSON has ``urn:uuid:<guid>`` and the XML leaves it out;
+* ``url`` is the session's entry on the site published at the conference url,
+  ``<url>/sessions.html#session-<id>`` (common.session_url, the same in ics and
+  on the site); without a conference url, the JSON has ``urn:uuid:<guid>`` and
+  the XML leaves it out;
+* without a time zone in conference.yaml, dates are floating local times (no UTC
+  offset) and ``time_zone_name`` is left out;
 * ``type`` is the session format; ``abstract`` the session's abstract;
   ``persons`` the speakers (``biography`` holds the organisation).
 """
@@ -29,7 +33,7 @@ import xml.etree.ElementTree as ET
 
 from .. import __version__
 from ..program import PlacedProgram
-from .common import ascii_slug, clock, numeric_ids, room_uuid, session_uuid, speaker_uuid
+from .common import ascii_slug, clock, numeric_ids, room_uuid, session_url, session_uuid, speaker_uuid
 
 TRACK_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2",
                 "#7f7f7f", "#bcbd22", "#393b79", "#637939")
@@ -105,7 +109,7 @@ class Frab:
         return f"{self.acronym}-{self.event_ids[s.id]}-{tail}"
 
     def event_url(self, s) -> str:
-        return f"{self.url.rstrip('/')}/#{s.id}" if self.url else ""
+        return session_url(self.conf, s.id) if self.url else ""
 
     def days(self):
         """(index, date, day start, day end, [(room name, room guid, [placed...])])."""
@@ -125,8 +129,8 @@ class Frab:
         return out
 
     def time_zone_name(self) -> str:
-        tz = self.conf.time_zone or "UTC"
-        return tz if _TZ_NAME.search(tz) else ""
+        tz = self.conf.time_zone       # "": floating local times, no zone to name
+        return tz if tz and _TZ_NAME.search(tz) else ""
 
     # -- JSON -------------------------------------------------------------------
     def event_json(self, p) -> dict:
