@@ -18,6 +18,7 @@ from .errors import InputError, NoProgram
 from .program import BrokenRules
 from .quality import table
 from .solve import NotFound
+from .text import plural, printable
 
 EXIT_BROKEN, EXIT_INPUT, EXIT_NO_PROGRAM, EXIT_NOT_FOUND, EXIT_INTERRUPTED = 1, 2, 3, 4, 130
 
@@ -52,8 +53,7 @@ def exit_code(exc: BaseException) -> int | None:
     return None
 
 
-def _plural(n: int, word: str, many: str = "") -> str:
-    return f"{n} {word if n == 1 else many or word + 's'}"
+_plural = plural    # "1 day", "3 days" (text.plural)
 
 
 def _listed(head: str, violations) -> str:
@@ -119,8 +119,15 @@ class Cli(click.Group):
     command_class = UseCaseCommand
 
 
+def _echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
+    """Every line the command line prints goes through here: control characters from
+    the inputs (a terminal escape sequence in a title or a name) are shown escaped
+    (text.printable), never sent to the terminal; the lines of the message stay lines."""
+    click.echo(printable(str(text)), err=err, nl=nl)
+
+
 def _err(msg: str) -> None:
-    click.echo(msg, err=True)
+    _echo(msg, err=True)
 
 
 def _progress(quiet: bool):
@@ -185,15 +192,16 @@ def check(folder, schedule_path, quiet):
     conf = result.conf
     if schedule_path is None:
         if not quiet:
-            click.echo(f"{conf.name}: inputs are sound: {len(conf.sessions)} sessions, {len(conf.rooms)} rooms, "
-                       f"{len(conf.speakers)} speakers, {len(conf.slots)} slots over {len(conf.days)} days.")
+            _echo(f"{conf.name}: inputs are sound: {plural(len(conf.sessions), 'session')}, "
+                  f"{plural(len(conf.rooms), 'room')}, {plural(len(conf.speakers), 'speaker')}, "
+                  f"{plural(len(conf.slots), 'slot')} over {plural(len(conf.days), 'day')}.")
         return
     if not quiet:   # the same quality report as solve prints, for any schedule (hand-made ones too)
-        click.echo(table(result.quality))
+        _echo(table(result.quality))
     if not result.valid:
         raise app.ScheduleBreaksRules(str(schedule_path), result.violations)
     if not quiet:
-        click.echo(f"{schedule_path}: valid: {len(result.schedule.assignments)} sessions placed, "
+        _echo(f"{schedule_path}: valid: {plural(len(result.schedule.assignments), 'session')} placed, "
                    "every hard rule holds.")
 
 
@@ -238,7 +246,7 @@ def solve(folder, output, time_limit, seed, workers, deterministic, baseline_pat
                        progress=_progress(quiet))
     if not quiet:
         _err(table(result.quality, result.report))
-        _err(f"Wrote {result.output}: {len(result.schedule.assignments)} sessions placed ({result.status}, "
+        _err(f"Wrote {result.output}: {plural(len(result.schedule.assignments), 'session')} placed ({result.status}, "
              f"{result.seconds} s).")
     if result.moves is not None:
         _moves(result.moves, f"Tell their speakers: niic-sched diff {baseline_path} {result.output} "
@@ -285,8 +293,9 @@ def add(files, folder, time_limit, seed, workers, quiet):
     _moves(result.moves, f"Tell their speakers: niic-sched diff {result.version} {result.schedule_path} "
                          f"--dir {folder} --format csv -o notices.csv")
     n = len(result.copied)
-    click.echo(f"Copied {_plural(n, 'file')} into {folder / 'sessions'}; kept the previous program as "
-               f"{result.version}; wrote {result.schedule_path} ({len(result.schedule.assignments)} sessions placed).")
+    _echo(f"Copied {_plural(n, 'file')} into {folder / 'sessions'}; kept the previous program as "
+               f"{result.version}; wrote {result.schedule_path} ({plural(len(result.schedule.assignments), 'session')} "
+               "placed).")
 
 
 @cli.command("diff", unwritable="give a writable path with -o")
@@ -315,9 +324,9 @@ def diff_schedules(old, new, folder, fmt, output):
     """
     result = app.diff(old, new, folder, fmt=fmt, output=output)
     if result.output is None:
-        click.echo(result.data.decode("utf-8").lstrip("\ufeff"), nl=False)
+        _echo(result.data.decode("utf-8").lstrip("\ufeff"), nl=False)
     else:
-        click.echo(f"Wrote {result.output}: {result.diff.summary()}.")
+        _echo(f"Wrote {result.output}: {result.diff.summary()}.")
 
 
 @cli.command()
@@ -345,9 +354,9 @@ def explain(folder, fmt, time_limit):
     import json
     ex = app.explain(folder, time_limit=time_limit).explanation
     if fmt == "json":
-        click.echo(json.dumps(ex.to_dict(), ensure_ascii=False, indent=2))
+        _echo(json.dumps(ex.to_dict(), ensure_ascii=False, indent=2))
     else:
-        click.echo(ex.text())
+        _echo(ex.text())
     if ex.status == "infeasible":
         raise Shown(NoProgram([str(r) for r in ex.reasons], explanation=ex))
     if ex.status == "unknown":
@@ -371,7 +380,7 @@ def template(out, force):
         niic-sched solve niic2026.xlsx        # writes program/schedule.yaml beside it
     """
     result = app.template(out, force=force)
-    click.echo(f"Wrote {result.out}: fill in its sheets (see its 'Read me' sheet), then run: "
+    _echo(f"Wrote {result.out}: fill in its sheets (see its 'Read me' sheet), then run: "
                f"niic-sched check {result.out}")
 
 
@@ -395,8 +404,8 @@ def convert(src, dst, force, quiet):
     result = app.convert(src, dst, force=force, progress=_progress(quiet))
     conf = result.conf
     if not quiet:
-        click.echo(f"Wrote {result.dst}: {len(conf.sessions)} sessions, {len(conf.rooms)} rooms, "
-                   f"{len(conf.speakers)} speakers, {len(conf.days)} days.")
+        _echo(f"Wrote {result.dst}: {plural(len(conf.sessions), 'session')}, {plural(len(conf.rooms), 'room')}, "
+              f"{plural(len(conf.speakers), 'speaker')}, {plural(len(conf.days), 'day')}.")
 
 
 @cli.command("export", unwritable="give a writable path with -o")
@@ -409,8 +418,11 @@ def convert(src, dst, force, quiet):
               help="Where to write [default: FOLDER/program/agenda.xlsx, schedule.ics, schedule.xml, "
                    "schedule.json or sessions.csv].")
 @click.option("--force", is_flag=True, help="Export even a schedule that breaks hard rules.")
+@click.option("--deterministic", is_flag=True,
+              help="Reproducible bytes: the ics DTSTAMP is SOURCE_DATE_EPOCH when set, else midnight UTC of the "
+                   "first conference day (SOURCE_DATE_EPOCH alone does the same).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing when all is well.")
-def export_program(folder, schedule_path, fmt, output, force, quiet):
+def export_program(folder, schedule_path, fmt, output, force, deterministic, quiet):
     """Export a solved program for printing, calendars and conference apps.
 
     A schedule that breaks a hard rule is refused (exit 2, nothing written)
@@ -420,6 +432,7 @@ def export_program(folder, schedule_path, fmt, output, force, quiet):
     Formats:
         xlsx       printable agenda: a sheet per day (rooms x times) and a full list
         ics        calendar file; re-exports after a re-solve update, never duplicate
+                   (floating local times when conference.yaml has no time_zone)
         frab-xml   frab/pretalx schedule.xml for conference apps (Giggity, EventFahrplan)
         frab-json  the same as frab JSON
         csv        one row per session (UTF-8 with BOM, safe against formula injection)
@@ -430,9 +443,10 @@ def export_program(folder, schedule_path, fmt, output, force, quiet):
         niic-sched export . --schedule program/schedule.yaml --format xlsx -o agenda.xlsx
         niic-sched export book.xlsx --format frab-json
     """
-    result = app.export(folder, fmt, schedule_path, output, force=force, progress=_progress(quiet))
+    result = app.export(folder, fmt, schedule_path, output, force=force, deterministic=deterministic,
+                        progress=_progress(quiet))
     if not quiet:
-        click.echo(f"Wrote {result.output} ({result.fmt}, {result.sessions} sessions).")
+        _echo(f"Wrote {result.output} ({result.fmt}, {plural(result.sessions, 'session')}).")
 
 
 @cli.command("render", interrupted="Interrupted: the previous outputs are left as they were.",
@@ -468,7 +482,7 @@ def render_program(folder, schedule_path, outdir, templates_dir, door_sheets, no
                         pdf=not no_pdf, force=force, progress=_progress(quiet))
     if not quiet:
         made = ", ".join(p.name for p in result.files if p.suffix in (".html", ".pdf") and p.name != "agenda.html")
-        click.echo(f"Wrote {result.outdir}/: {made} ({len(result.files)} files, {result.seconds.get('total')} s).")
+        _echo(f"Wrote {result.outdir}/: {made} ({plural(len(result.files), 'file')}, {result.seconds.get('total')} s).")
 
 
 @cli.command(unwritable="give a writable folder")
@@ -498,8 +512,8 @@ def generate(out, sessions, rooms, days, slots, attendees, late, seed, force):
     """
     result = app.generate(out, sessions=sessions, rooms=rooms, days=days, slots=slots, attendees=attendees,
                           late=late, seed=seed, force=force)
-    click.echo(f"Wrote {result.out}: {_generated(result.summary, result.out)}.")
-    click.echo(f"Next: niic-sched check {result.out}, then niic-sched solve {result.out} --time-limit 10")
+    _echo(f"Wrote {result.out}: {_generated(result.summary, result.out)}.")
+    _echo(f"Next: niic-sched check {result.out}, then niic-sched solve {result.out} --time-limit 10")
 
 
 def _generated(summary, out: Path) -> str:
