@@ -522,12 +522,12 @@ def test_10_the_escape_keeps_lines_and_isolates():
 
 
 # == 12. reproducible exports ===========================================================================
-def _exported(folder: Path, out: Path, *extra, env=None) -> bytes:
+def _exported(folder: Path, out: Path, *extra, env=None, fmt="ics") -> bytes:
     old = dict(os.environ)
     try:
         os.environ.pop("SOURCE_DATE_EPOCH", None)
         os.environ.update(env or {})
-        r = run_cli("export", folder, "--format", "ics", "-o", out, "-q", *extra)
+        r = run_cli("export", folder, "--format", fmt, "-o", out, "-q", *extra)
     finally:
         os.environ.clear()
         os.environ.update(old)
@@ -549,3 +549,9 @@ def test_12_ics_exports_are_reproducible_with_source_date_epoch_or_deterministic
     assert c == d
     stamps = set(re.findall(rb"DTSTAMP:(\S+)", c))
     assert len(stamps) == 1 and stamps != {dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ").encode()}
+    # the xlsx agenda too: its own dates (docProps, zip members) are the stamp
+    e = _exported(folder, tmp_path / "e.xlsx", "--deterministic", fmt="xlsx")
+    time.sleep(1.1)
+    assert _exported(folder, tmp_path / "f.xlsx", "--deterministic", fmt="xlsx") == e
+    assert _exported(folder, tmp_path / "g.xlsx", env=env, fmt="xlsx") == _exported(folder, tmp_path / "h.xlsx", env=env,
+                                                                                       fmt="xlsx")

@@ -26,7 +26,7 @@ def _lazy(module: str, function: str, stamped: bool = False) -> Callable[..., by
 
 # format -> (writer of a PlacedProgram -> bytes, default file name under program/)
 FORMATS: dict[str, tuple[Callable[[PlacedProgram], bytes], str]] = {
-    "xlsx": (_lazy("xlsx", "xlsx_bytes"), "agenda.xlsx"),
+    "xlsx": (_lazy("xlsx", "xlsx_bytes", stamped=True), "agenda.xlsx"),
     "ics": (_lazy("ics", "ics_bytes", stamped=True), "schedule.ics"),
     "frab-xml": (_lazy("frab", "frab_xml_bytes"), "schedule.xml"),
     "frab-json": (_lazy("frab", "frab_json_bytes"), "schedule.json"),
