@@ -184,6 +184,9 @@ def test_2_without_a_time_zone_check_warns_and_ics_writes_floating_local_times(t
     starts = re.findall(r"^DTSTART[^\r\n]*", ics, re.M)
     assert starts and all(not s.endswith("Z") and "TZID" not in s for s in starts), starts
     assert "DTSTART:20141208T103000" in ics or "DTSTART:20141208T133000" in ics, ics
+    for fmt in ("frab-json", "frab-xml"):    # frab's dates must carry an offset: refused rather than made up
+        r = run_cli("export", folder, "--format", fmt, "-o", tmp_path / f"s.{fmt}")
+        assert r.exit_code == 2 and "time_zone" in r.stderr and not (tmp_path / f"s.{fmt}").exists(), r.stderr
     r = run_cli("render", folder, "--no-pdf", "-o", tmp_path / "site")
     assert r.exit_code == 0 and "time_zone" in r.stderr, r.stderr
     data = (tmp_path / "site" / "assets" / "program-data.js").read_text()

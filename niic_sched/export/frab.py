@@ -17,8 +17,9 @@ the tests check against. Choices where frab leaves room:
   ``<url>/sessions.html#session-<id>`` (common.session_url, the same in ics and
   on the site); without a conference url, the JSON has ``urn:uuid:<guid>`` and
   the XML leaves it out;
-* without a time zone in conference.yaml, dates are floating local times (no UTC
-  offset) and ``time_zone_name`` is left out;
+* without a time zone in conference.yaml the export is refused (an InputError:
+  exit 2, nothing written): frab's dates must carry a UTC offset (the c3voc
+  schema says so), and making one up would shift every session;
 * ``type`` is the session format; ``abstract`` the session's abstract;
   ``persons`` the speakers (``biography`` holds the organisation).
 """
@@ -32,6 +33,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from .. import __version__
+from ..errors import InputError, Problem
 from ..program import PlacedProgram
 from .common import ascii_slug, clock, numeric_ids, room_uuid, session_url, session_uuid, speaker_uuid
 
@@ -90,6 +92,11 @@ class Frab:
     """The frab document of a program, rendered as XML or JSON."""
 
     def __init__(self, program: PlacedProgram):
+        if program.zone is None:
+            raise InputError([Problem("conference.yaml", "gives no time_zone, and frab's dates must carry a UTC "
+                                      "offset, so there is no frab export without one (nothing written)",
+                                      "add time_zone: America/Los_Angeles (the venue's IANA zone) to "
+                                      "conference.yaml, or a time_zone row to a workbook's Conference sheet")])
         self.program = program
         conf = self.conf = program.conf
         self.acronym = acronym(conf)
@@ -129,8 +136,8 @@ class Frab:
         return out
 
     def time_zone_name(self) -> str:
-        tz = self.conf.time_zone       # "": floating local times, no zone to name
-        return tz if tz and _TZ_NAME.search(tz) else ""
+        tz = self.conf.time_zone
+        return tz if _TZ_NAME.search(tz) else ""
 
     # -- JSON -------------------------------------------------------------------
     def event_json(self, p) -> dict:
