@@ -1,4 +1,5 @@
-"""Text helpers that every output shares: writing direction and names of dates.
+"""Text helpers that every output shares: writing direction, names of dates, counts
+and what a message may print.
 
 One home for each rule:
 
@@ -9,7 +10,10 @@ One home for each rule:
 * weekday and month names (English, locale-independent: the same whatever the
   machine's locale): ``weekday_name``, ``month_name``, ``date_long``,
   ``date_short``, ``date_range``. Translated names (Babel) go here, behind the
-  same functions.
+  same functions;
+* counts: ``plural`` ("1 day", "3 days"), ``agrees`` (the verb);
+* control characters in messages: ``printable`` (a whole message: its lines
+  kept) and ``one_line`` (a value put into a message: its newlines escaped too).
 """
 from __future__ import annotations
 
