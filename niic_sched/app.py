@@ -24,6 +24,7 @@ and the command line decides that a checked schedule breaking rules is exit 1.
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -44,8 +45,8 @@ Progress = Callable[[str], None] | None
 __all__ = [
     "BadRequest", "CannotWrite", "Refused", "ScheduleBreaksRules", "NoProgram", "NotFound", "InputError",
     "Checked", "Solved", "Added", "Explained", "Rendered", "Exported", "Diffed", "Templated", "Converted",
-    "Generated", "check", "solve", "add", "explain", "render", "export", "diff", "template", "convert",
-    "generate", "publishable",
+    "Generated", "InterestsImported", "SurveyRefused", "AmbiguousAnswers", "check", "solve", "add", "explain", "render", "export",
+    "diff", "template", "convert", "generate", "import_interests", "publishable",
 ]
 
 
@@ -461,3 +462,122 @@ def generate(out, *, sessions: int = 60, rooms: int = 12, days: int = 3, slots: 
                                       attendees=attendees, late=late, seed=seed, force=force)
     _written(out, write)
     return Generated(out, summary)
+
+
+# -- interests from a registration survey ------------------------------------------------------------------
+class SurveyRefused(BadRequest):
+    """A survey that is read but not imported: nothing written. ``imported`` is the
+    result as it would have been (its report says what was read and matched)."""
+
+    def __init__(self, problems, survey, imported: "InterestsImported"):
+        self.survey, self.imported = survey, imported
+        super().__init__(problems)
+
+
+class AmbiguousAnswers(SurveyRefused):
+    """Survey answers that fit several sessions, none resolved (--pick, --skip-ambiguous)."""
+
+    def summary(self) -> str:
+        n = len(self.problems)
+        return "\n".join([f"{self.survey}: {_plural(n, 'ambiguous answer')}; nothing written:"]
+                         + [f"  {p}" for p in self.problems])
+
+
+@dataclass
+class InterestsImported:
+    conf: Conference
+    survey: Path
+    output: Path                             # DIR/interests.csv
+    outcome: object                          # io.survey.Outcome: what was read, matched, picked, skipped
+    rows: list[tuple[str, str]]              # (pseudonym, session) as written (or as they would be)
+    written: bool                            # False for --dry-run
+    replaced: bool                           # an interests.csv was there (and, written, is replaced)
+    salt: str                                # "created DIR/.interests-salt", "DIR/.interests-salt", "--salt"...
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def attendees(self) -> int:
+        return len({a for a, _ in self.rows})
+
+    def report(self) -> list[str]:
+        from .io.survey import report_lines
+        return report_lines(self.outcome, {s.id: s.title for s in self.conf.sessions})
+
+
+def import_interests(survey, folder=".", *, shape: str | None = None, attendee_column: str | None = None,
+                     column: str | None = None, sheet: str | None = None, cutoff: float | None = None,
+                     picks: Sequence[tuple[int, str]] = (), skip_ambiguous: bool = False, salt: str | None = None,
+                     force: bool = False, dry_run: bool = False, progress: Progress = None) -> InterestsImported:
+    """Read a registration survey (``shape`` long, choices or columns; None: detect it),
+    match its answers to the sessions of the conference folder ``folder`` and write
+    FOLDER/interests.csv with every attendee pseudonymised (a salted hash; the salt
+    kept in FOLDER/.interests-salt, made once, or ``salt``). Unmatched answers are
+    reported and skipped; ambiguous ones stop the import (AmbiguousAnswers, nothing
+    written) unless ``picks`` resolve them or ``skip_ambiguous``. An existing
+    interests.csv is replaced only with ``force`` (it is not kept as a version).
+    ``dry_run``: everything but the writing."""
+    from .io import survey as sv
+    folder, survey = Path(folder), Path(survey)
+    say = _say(progress)
+    if is_workbook_path(folder):
+        raise bad_request(str(folder), "interests import writes interests.csv into a conference folder, and this is "
+                          "a workbook", f"convert it (niic-sched convert {folder} DIR/), import there, and convert back")
+    try:
+        conf = _load(folder, progress)
+    except InputError as exc:
+        if exc.problems and all(str(p.where).startswith(sv.INTERESTS_FILE) or p.file == sv.INTERESTS_FILE
+                                for p in exc.problems):
+            raise InputError(list(exc.problems) + [Problem(
+                str(folder / sv.INTERESTS_FILE), "cannot be read as attendee,session rows: if it is a survey export, "
+                "it holds names or emails and does not belong in the conference folder",
+                f"move it out and import it: niic-sched interests import ../survey.csv --dir {folder} --force")]) from None
+        raise
+    output = folder / sv.INTERESTS_FILE
+    replaced = os.path.lexists(output)
+    if replaced and not force and not dry_run:
+        raise bad_request(str(output), "already exists (interests.csv is not kept as a version when replaced)",
+                          "add --force to replace it (copy it first if you want to keep it), or --dry-run to "
+                          "see the report")
+    warnings = []
+    try:
+        inside = survey.resolve().is_relative_to(folder.resolve())
+    except OSError:
+        inside = False
+    if inside:
+        warnings.append(f"{survey} is inside the conference folder: move it out, so that the names and emails in "
+                        "it stay out of the folder")
+    for w in warnings:
+        say(f"warning: {w}")
+    table = sv.read_survey(survey, sheet=sheet)
+    matcher = sv.Matcher(conf.sessions, sv.DEFAULT_CUTOFF if cutoff is None else cutoff)
+    parsed = sv.parse_survey(table, matcher, shape=shape, attendee_column=attendee_column, column=column)
+    outcome = sv.resolve(parsed, matcher, picks, skip_ambiguous=skip_ambiguous)
+    if salt is not None and not salt.strip():
+        raise bad_request("--salt", "is empty: the attendees' hashes would be keyed with nothing",
+                          f"give a secret, or leave --salt out to use (or make) {folder / sv.SALT_FILE}")
+    if salt is not None:
+        salt_bytes, salt_note, new = salt.encode("utf-8"), "the salt given with --salt", False
+    else:
+        salt_bytes = sv.read_salt(folder)
+        new = salt_bytes is None
+        salt_bytes = salt_bytes or sv.new_salt()
+        salt_note = (f"a new salt, {'to be ' if dry_run else ''}kept in {folder / sv.SALT_FILE}" if new
+                     else f"the salt kept in {folder / sv.SALT_FILE}")
+    rows = sv.pseudonymised(outcome.interests, salt_bytes)
+    result = InterestsImported(conf, survey, output, outcome, rows, written=False, replaced=replaced,
+                               salt=salt_note, warnings=warnings)
+    if outcome.unresolved:
+        raise AmbiguousAnswers(sv.ambiguity_problems(outcome, {s.id: s.title for s in conf.sessions}), survey,
+                               result)
+    if not rows:
+        raise SurveyRefused([Problem(str(survey), "no answer names a session of the conference: nothing written",
+                                     "check the report: the answer column (--column), the attendee column "
+                                     "(--attendee-column), the format (--format), or that the survey is for "
+                                     f"the conference in {folder}")], survey, result)
+    if dry_run:
+        return result
+    if new:
+        _written(folder / sv.SALT_FILE, lambda: sv.write_salt(folder, salt_bytes))
+    _written(output, lambda: sv.write_interests(folder, rows))
+    result.written = True
+    return result

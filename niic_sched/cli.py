@@ -151,6 +151,7 @@ def cli():
         niic-sched add late/*.yaml             # late proposals; the published program stays
         niic-sched diff program/versions/schedule-1.yaml program/schedule.yaml
         niic-sched generate demo/ --sessions 60   # a synthetic conference to try it all on
+        niic-sched interests import ../survey.csv  # interests.csv from a registration survey
 
     Exit codes: 0 done, 1 a checked schedule breaks a hard rule, 2 bad input
     (nothing written), 3 no program exists, 4 none found within the time
@@ -535,6 +536,112 @@ def _generated(summary, out: Path) -> str:
     if n("late"):
         parts.append(f"{_plural(n('late'), 'late proposal')} in {out / 'late'}")
     return ", ".join(parts) or str(summary)
+
+
+@cli.group(cls=Cli)
+def interests():
+    """Attendee interests (DIR/interests.csv): who wants to attend what.
+
+    \b
+    Examples:
+        niic-sched interests import ~/Downloads/registration.csv
+        niic-sched interests import responses.xlsx --dir niic2014/ --dry-run
+    """
+
+
+def _pick(ctx, param, values):
+    """--pick ROW=SESSION (ROW may be a list: 3,7,12=s0008) -> [(row, session)]."""
+    out = []
+    for value in values:
+        rows, eq, sid = value.partition("=")
+        try:
+            numbers = [int(r) for r in rows.split(",")]
+        except ValueError:
+            numbers = []
+        if not eq or not sid.strip() or not numbers or min(numbers) < 1:
+            raise click.BadParameter(f"{value!r}: write ROW=SESSION, e.g. --pick 7=s0012 (the row the report "
+                                     "shows beside the ambiguous answer)", ctx=ctx, param=param)
+        out.extend((n, sid.strip()) for n in numbers)
+    return out
+
+
+@interests.command("import", nothing="Nothing written.", unwritable="make the conference folder writable")
+@click.argument("survey", type=click.Path(path_type=Path))
+@click.option("--dir", "folder", type=click.Path(path_type=Path), default=Path("."), show_default=True,
+              help="The conference folder: its sessions are matched, its interests.csv written.")
+@click.option("--format", "shape", type=click.Choice(["auto", "long", "choices", "columns"]), default="auto",
+              show_default=True, help="long: a row per attendee and session; choices: a multi-choice cell per "
+                                      "attendee; columns: a column per session; auto: found from the file.")
+@click.option("--attendee-column", metavar="NAME", default=None,
+              help="The column naming each respondent (a header or a column letter) [default: an email, attendee, "
+                   "respondent id or name column, else the first].")
+@click.option("--column", metavar="NAME", default=None,
+              help="The answer column of the long and choices formats [default: the one naming sessions most].")
+@click.option("--sheet", default=None, help="The sheet of an .xlsx survey [default: the first].")
+@click.option("--cutoff", type=click.FloatRange(0.5, 1.0), default=0.85, show_default=True,
+              help="How similar (difflib ratio) an answer must be to a title to match it fuzzily.")
+@click.option("--pick", "picks", multiple=True, metavar="ROW=SESSION", callback=_pick,
+              help="Resolve the ambiguous answer of row ROW (as the report numbers it) as SESSION. Repeatable.")
+@click.option("--skip-ambiguous", is_flag=True, help="Skip the ambiguous answers instead of refusing to write.")
+@click.option("--salt", default=None,
+              help="The secret the attendees are hashed with [default: DIR/.interests-salt, made once].")
+@click.option("--force", is_flag=True, help="Replace an existing DIR/interests.csv (it is not kept as a version).")
+@click.option("--dry-run", is_flag=True, help="Print the report, write nothing.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only warnings (unmatched and skipped answers).")
+def interests_import(survey, folder, shape, attendee_column, column, sheet, cutoff, picks, skip_ambiguous, salt,
+                     force, dry_run, quiet):
+    """Turn a registration survey into DIR/interests.csv.
+
+    SURVEY is a form tool's export (Google Forms, SurveyMonkey, Typeform,
+    Eventbrite): a UTF-8 CSV or an .xlsx (its first sheet, or --sheet), in
+    one of three shapes: a row per attendee and session (long), a multi-choice
+    cell per attendee holding titles or ids (choices; separated by ; or , --
+    titles that hold commas are recognised), or a column per session headed by
+    its title or id (columns; any cell but blank, no, 0 or false counts).
+
+    Answers match sessions by id or title whatever the case, accents,
+    punctuation and spacing, then fuzzily (--cutoff); every fuzzy match is
+    listed with what it matched. Unmatched answers are listed and skipped.
+    An ambiguous answer (it fits several sessions) stops the import, nothing
+    written (exit 2), until --pick ROW=SESSION or --skip-ambiguous.
+
+    Attendees are written as salted hashes: no name or email of the survey
+    enters the folder (the salt is DIR/.interests-salt; keep it private).
+
+    \b
+    Examples:
+        niic-sched interests import ../registration.csv --dry-run
+        niic-sched interests import ../registration.csv --pick 14=s0017
+        niic-sched interests import responses.xlsx --dir niic2014/ --format columns --force
+    """
+    try:
+        result = app.import_interests(survey, folder, shape=None if shape == "auto" else shape,
+                                      attendee_column=attendee_column, column=column, sheet=sheet, cutoff=cutoff,
+                                      picks=picks, skip_ambiguous=skip_ambiguous, salt=salt, force=force,
+                                      dry_run=dry_run, progress=_progress(quiet))
+    except app.SurveyRefused as exc:
+        if not quiet:
+            _echo("\n".join(exc.imported.report()))
+        raise
+    if not quiet:
+        _echo("\n".join(result.report()))
+    outcome = result.outcome
+    skipped = len(outcome.unmatched) + outcome.ambiguous_skipped
+    if skipped:
+        parts = [_plural(len(outcome.unmatched), "unmatched answer")] if outcome.unmatched else []
+        parts += [_plural(outcome.ambiguous_skipped, "ambiguous answer")] if outcome.skipped else []
+        _err(f"warning: {' and '.join(parts)} skipped: {'they are' if skipped != 1 else 'it is'} not in "
+             f"{result.output.name}" + (" (listed above)" if not quiet else " (run without --quiet to see them)"))
+    if outcome.parsed.no_attendee:
+        _err(f"warning: {_plural(len(outcome.parsed.no_attendee), 'row')} with answers but no attendee skipped")
+    what = f"{_plural(len(result.rows), 'row')} for {_plural(result.attendees, 'attendee')}"
+    if result.written:
+        if not quiet:
+            _echo(f"Wrote {result.output}: {what}, pseudonymised with {result.salt}"
+                       + (" (replaced the previous one)." if result.replaced else "."))
+    else:
+        _echo(f"Dry run, nothing written: {result.output} would get {what}"
+                   + (" (it exists: replacing it needs --force)." if result.replaced and not force else "."))
 
 
 def main() -> None:  # pragma: no cover - console script

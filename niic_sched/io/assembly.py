@@ -16,7 +16,7 @@ from ..errors import InputError, Problem
 from ..model import DEFAULT_WEIGHTS, Conference, Day
 from .build import (Record, Terms, build_day, build_interest, build_meta, build_room, build_session, build_speaker,
                     build_weights)
-from .validate import Incomplete, unavailable_outside_conference, validate
+from .validate import Incomplete, language_warnings, unavailable_outside_conference, validate
 
 
 @dataclass
@@ -45,7 +45,9 @@ def assemble(raw: RawConference) -> Conference:
     cross-references are checked too; only the checks that need what did not parse
     are left out (``validate``)."""
     problems, warnings = list(raw.problems), list(raw.warnings)
+    n = len(problems)
     meta = build_meta(raw.meta, raw.default_name, problems, warnings)
+    meta_partial = len(problems) > n
     weights = build_weights(raw.weights, problems, set(DEFAULT_WEIGHTS))
     days, days_partial, dates_unknown = _days(raw.days, problems)
     rooms, rooms_partial, rooms_anonymous = _built(build_room, raw.rooms, problems, warnings)
@@ -54,7 +56,7 @@ def assemble(raw: RawConference) -> Conference:
     incomplete = Incomplete(sessions=sessions_partial, rooms=rooms_partial, speakers=speakers_partial,
                             anonymous=frozenset(k for k, a in (("session", sessions_anonymous), ("room", rooms_anonymous),
                                                                ("speaker", speakers_anonymous)) if a),
-                            days=days_partial or dates_unknown, dates=dates_unknown)
+                            days=days_partial or dates_unknown, dates=dates_unknown, conference=meta_partial)
 
     interests = _interests(raw.interests, {s.id for s in sessions}, raw.terms, problems, warnings,
                            complete=not sessions_anonymous)
@@ -65,6 +67,7 @@ def assemble(raw: RawConference) -> Conference:
         warnings += unavailable_outside_conference(conf)
     if problems:
         raise InputError(problems, warnings)
+    warnings += language_warnings(conf, raw.terms)
     if not sessions:
         warnings.append(raw.terms.no_sessions)
     return replace(conf, warnings=tuple(warnings))

@@ -28,6 +28,7 @@ class Incomplete:
     anonymous: frozenset[str] = frozenset()   # "session", "room", "speaker": a record without a usable id
     days: bool = False                        # a day or one of its slots did not parse
     dates: bool = False                       # a day's date did not parse (the conference's days are unknown)
+    conference: bool = False                  # a key of the conference itself (resources, ...) did not parse
 
 
 COMPLETE = Incomplete()
@@ -203,6 +204,50 @@ def unavailable_outside_conference(conf: Conference) -> list[str]:
     return warnings
 
 
+def unknown_resources(conf: Conference, terms: Terms, incomplete: Incomplete = COMPLETE) -> list[Problem]:
+    """A session's ``uses`` names only resources the conference declares (not judged when
+    the conference's own keys did not all parse: a resource may be the one that did not)."""
+    out = []
+    if incomplete.conference:
+        return out
+    for s in conf.sessions:
+        for name, _ in s.uses:
+            if name not in conf.resource:
+                declared = ", ".join(sorted(conf.resource)) or "none"
+                out.append(Problem(_at(s, f"uses.{name}", "uses"), f"{label(s)} uses '{name}', which is not in "
+                                   f"{terms.resources}{_suggest(name, conf.resource)} (declared: {declared})",
+                                   f"declare it with its quantity in {terms.resources} (e.g. {name}: 2), "
+                                   "or correct the name", session=s.id))
+    return out
+
+
+def language_warnings(conf: Conference, terms: Terms) -> list[str]:
+    """What the editions will lack: per language, the sessions without a title in it (they
+    fall back to their original title, marked with its language); translations and
+    track names in languages that are not editions; track names for tracks no session has."""
+    out = []
+    editions = conf.editions
+    for lang in editions if len(editions) > 1 else ():
+        missing = [s.id for s in conf.sessions if (s.language or conf.language) != lang and not s.translated(lang)]
+        if missing:
+            shown = ", ".join(missing[:6]) + (", ..." if len(missing) > 6 else "")
+            n = len(missing)
+            out.append(f"the {lang} edition: {n} session{'s have' if n != 1 else ' has'} no {lang} title ({shown}); "
+                       f"{'they show' if n != 1 else 'it shows'} the original title, marked with its language "
+                       f"(add {terms.translation})")
+    for s in conf.sessions:
+        stray = [lang for lang, *_ in s.translations if lang not in editions]
+        if stray:
+            out.append(f"{_at(s, 'translations')}: {label(s)} has translations in {', '.join(stray)}, which "
+                       f"{'is' if len(stray) == 1 else 'are'} not among the conference's languages "
+                       f"({', '.join(editions)}) (not shown)")
+    used = {s.track for s in conf.sessions}
+    for track, _ in conf.tracks:
+        if track not in used:
+            out.append(f"tracks: '{track}' has display names but no session is in that track{_suggest(track, used)}")
+    return out
+
+
 def validate(conf: Conference, terms: Terms, incomplete: Incomplete = COMPLETE) -> list[Problem]:
     """Every cross-reference problem; ``terms`` names the source's parts (speakers.yaml or
     the Speakers sheet); ``incomplete``: what did not parse, whose checks are left out.
@@ -210,7 +255,8 @@ def validate(conf: Conference, terms: Terms, incomplete: Incomplete = COMPLETE) 
     Whether a session fits some room and some run of slots is judged once the rooms
     and the days are whole, for each session that parsed whole and has no problem of
     its own (an unknown pinned room, a duplicate id)."""
-    problems = duplicate_ids(conf) + unknown_references(conf, terms, incomplete) + after_cycles(conf)
+    problems = (duplicate_ids(conf) + unknown_references(conf, terms, incomplete) + after_cycles(conf)
+                + unknown_resources(conf, terms, incomplete))
     rooms_whole = not (incomplete.rooms or "room" in incomplete.anonymous
                        or any(p.room for p in problems) or len(conf.room) != len(conf.rooms))
     if rooms_whole and not incomplete.days and conf.days:
