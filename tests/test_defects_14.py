@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from conftest import run_cli
 from helpers import default_days, write_conf
@@ -143,6 +143,8 @@ def test_1_the_base_of_the_planted_conference_is_sound(tmp_path):
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sets(st.sampled_from(sorted(PLANTED)), min_size=1, max_size=8))
+@example({"session duration", "session speaker typo", "session unknown key", "speaker range backwards",
+          "room capacity", "room bad time", "conference time zone", "conference slot"})   # 8 kinds, 4 files
 def test_1_property_n_planted_problems_are_all_reported_by_one_check(kinds):
     conf = _base_conference()
     for kind in kinds:
