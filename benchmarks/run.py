@@ -307,8 +307,8 @@ class Bench:
         else:
             rec["note"] = (f"start-up {fmt(fig.get('startup_seconds'))} s (JVM {fmt(fig.get('jvm_start_seconds'))} s)"
                            f"{'' if fig.get('startup_counted', True) else ' not counted'}, solving "
-                           f"{fmt(fig.get('solve_seconds'))} s, {fmt(fig.get('counted_seconds'))} s counted against "
-                           f"the limit; score {fig.get('score')}")
+                           f"{fmt(fig.get('solve_seconds'))} s, {fmt(fig.get('counted_seconds'))} s in all after "
+                           f"loading; score {fig.get('score')}")
         self.add(rec)
         return rec
 
@@ -716,7 +716,8 @@ def what_it_shows(runs, a) -> list[str]:
                     parts.append(f"{short} {co}")
             if rn is None and not parts:
                 continue
-            lines.append(f"{inst} at {lim:g} s: niic-sched {cn if cn is not None else 'no valid program'}"
+            niic_txt = "not run" if rn is None else cn if cn is not None else "no valid program"
+            lines.append(f"{inst} at {lim:g} s: niic-sched {niic_txt}"
                          + (" vs " + ", ".join(parts) if parts else ""))
     cs = [r for r in ladder if r["solver"] == "conference-scheduler"]
     cs_txt = []
@@ -762,7 +763,8 @@ def what_it_shows(runs, a) -> list[str]:
     if summary:
         text = "; ".join(summary)
         L.append(text[0].upper() + text[1:] + ".")
-    L.append("Attendee conflicts (recounted) on the same instance and time limit: " + "; ".join(lines) + ".")
+    if lines:
+        L.append("Attendee conflicts (recounted) on the same instance and time limit: " + "; ".join(lines) + ".")
     if cs_txt:
         L.append("conference-scheduler, which cannot see interests nor express multi-slot sessions or `after`: "
                  + "; ".join(cs_txt) + ".")
