@@ -59,7 +59,7 @@ bench-deps:
 	  else echo "java is missing (run as root to install openjdk-17-jre-headless); the Timefold rows will be skipped"; fi; \
 	fi
 
-# full run: about 50 minutes (the sum of the time limits); `benchmarks/run.py --quick` is a smoke test of a few minutes
+# full run: about 40 minutes (the sum of the time limits, and start-ups); `benchmarks/run.py --quick` is a smoke test of a few minutes
 bench: $(BSTAMP) bench-deps
 	$(BIN)/python benchmarks/run.py
 
