@@ -3,15 +3,19 @@ rows, a session over several slots in merged cells, a plenary across every
 room) and an "All sessions" sheet listing every session, sortable and
 filterable. Pages are landscape, fitted to the page width, with the header rows
 repeated on every page. Text that looks like a formula is stored as text.
+With ``SOURCE_DATE_EPOCH`` or ``--deterministic`` the workbook's own dates are
+that stamp (common.export_stamp), so that two exports are the same bytes.
 """
 from __future__ import annotations
 
 import io
 import math
+import os
+import re
 
 from ..program import PlacedProgram
 from ..text import direction, weekday_name, weekday_short
-from .common import clock, speaker_names
+from .common import clock, export_stamp, speaker_names
 
 TRACK_FILLS = ("DCEAF7", "FBE3D6", "E2F0D9", "EDE3F3", "FFF2CC", "DDF1F4", "EFE2D8", "FADBEB", "E7E6E6",
                "F1F3D0", "D9DDEE", "E4EBD6")
@@ -42,7 +46,7 @@ def _top_left(ws, row: int, column: int) -> tuple[int, int]:
     return row, column
 
 
-def xlsx_bytes(program: PlacedProgram) -> bytes:
+def xlsx_bytes(program: PlacedProgram, deterministic: bool = False) -> bytes:
     import openpyxl
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
@@ -185,5 +189,26 @@ def xlsx_bytes(program: PlacedProgram) -> bytes:
         wb.create_sheet("Agenda")
     buf = io.BytesIO()
     wb.save(buf)
+    if deterministic or os.environ.get("SOURCE_DATE_EPOCH", "").strip():
+        return _stamped(buf.getvalue(), export_stamp(conf, deterministic))
     return buf.getvalue()
+
+
+def _stamped(data: bytes, stamp) -> bytes:
+    """The workbook with one time in it (``stamp``): the created and modified dates of
+    docProps/core.xml and the date of every zip member, so that two exports of one
+    schedule are the same bytes (openpyxl writes the time of saving)."""
+    import zipfile
+    when = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    date_time = max(stamp.timetuple()[:6], (1980, 1, 1, 0, 0, 0))    # zip dates start in 1980
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*", rb"\g<1>" + when.encode(), body)
+            member = zipfile.ZipInfo(info.filename, date_time=date_time)
+            member.compress_type, member.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
+            dst.writestr(member, body)
+    return out.getvalue()
 

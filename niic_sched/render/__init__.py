@@ -22,6 +22,7 @@ import jinja2
 
 from ..model import Conference, Schedule
 from ..program import PlacedProgram
+from ..text import plural
 from .view import ProgramView, program_view
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -107,14 +108,15 @@ def render_placed(placed: PlacedProgram, outdir: str | os.PathLike, *,
             t = time.perf_counter()
             names = write_site(program, env, stage)
             report.seconds["html"] = round(time.perf_counter() - t, 3)
-            say(f"site: {len(names)} files in {report.seconds['html']} s")
+            say(f"site: {plural(len(names), 'file')} in {report.seconds['html']} s")
             if pdf:
                 t = time.perf_counter()
                 pdf_names, pages = write_pdfs(program, env, stage, door_sheets=door_sheets)
                 names += pdf_names
                 report.pages.update(pages)
                 report.seconds["pdf"] = round(time.perf_counter() - t, 3)
-                say(f"pdf: {', '.join(f'{k} {v} pages' for k, v in pages.items())} in {report.seconds['pdf']} s")
+                pages_text = ", ".join(f"{k} {plural(v, 'page')}" for k, v in pages.items())
+                say(f"pdf: {pages_text} in {report.seconds['pdf']} s")
         except jinja2.TemplateError as exc:
             raise template_error(exc) from None
         report.files = _move_into_place(stage, outdir, names)

@@ -21,6 +21,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from ..model import Conference, Session, Slot, hhmm
+from ..export.common import session_uid, session_url
 from ..program import Placement, PlacedProgram
 from ..text import date_long, date_range, date_short, direction, has_rtl, language_direction
 
@@ -155,8 +156,10 @@ class SessionView:
     end: int = 0
     slot_count: int = 1
     search: str = ""
-    utc_start: str = ""           # 20141207T170000Z
+    utc_start: str = ""           # 20141207T170000Z (floating, without the Z, when there is no time zone)
     utc_end: str = ""
+    uid: str = ""                 # the calendar UID, as in schedule.ics (export.common.session_uid)
+    url: str = ""                 # the session's URL on the published site, as in ics and frab
     number: int = 0               # position in the program (1..n), stable order
 
     @property
@@ -301,6 +304,7 @@ class ProgramView:
                        "end": s.end_label, "room": s.room.name, "track": s.track.name, "css": s.track.css,
                        "format": s.format_label, "speakers": s.speaker_names, "lang": s.language or "",
                        "utcStart": s.utc_start, "utcEnd": s.utc_end, "anchor": s.anchor,
+                       "uid": s.uid, "url": s.url,
                        "startMin": s.start, "endMin": s.end}
                 for s in self.sessions},
             "order": [s.id for s in self.sessions],
@@ -388,7 +392,10 @@ def _tracks(conf: Conference) -> dict[str, TrackView]:
 
 
 def _utc(moment: dt.datetime) -> str:
-    """An aware datetime as an iCalendar UTC stamp: 20141207T170000Z."""
+    """An aware datetime as an iCalendar UTC stamp: 20141207T170000Z; a naive one (no
+    time zone given) as a floating local time, 20141207T090000, never as UTC."""
+    if moment.tzinfo is None:
+        return moment.strftime("%Y%m%dT%H%M%S")
     return moment.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
 
 
@@ -407,7 +414,7 @@ def _session_view(conf: Conference, p: Placement, track: TrackView, room: RoomVi
         language_dir=language_direction(eff), interpretation="interpretation" in s.requires,
         requires=[(f, FEATURE_LABELS.get(f, humanize(f))) for f in sorted(s.requires)],
         speakers=sps, room=room, day=day, start=p.start, end=p.end, slot_count=len(p.slots), search=fold(search),
-        utc_start=_utc(p.begins), utc_end=_utc(p.ends))
+        utc_start=_utc(p.begins), utc_end=_utc(p.ends), uid=session_uid(conf, s.id), url=session_url(conf, s.id))
 
 
 def _layout_day(dv: DayView, runs: dict[int, tuple[Slot, ...]], room_order: dict[str, int]) -> None:

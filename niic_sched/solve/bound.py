@@ -44,6 +44,7 @@ from typing import Callable
 
 from ortools.linear_solver import pywraplp
 
+from ..text import plural
 from . import rules
 from .goals import TimeObjective, evaluate_times
 from .space import Space
@@ -496,7 +497,7 @@ def lower_bound(space: Space, obj: TimeObjective, incumbent: dict[int, int] | No
             status = "cut short by its time limit (in an LP solve)"
             break
         lp_value = objective.Value()
-        say(f"[{time.monotonic() - t0:6.2f}s] LP {lps}: {lp_value:.2f}, {len(known)} columns")
+        say(f"[{time.monotonic() - t0:6.2f}s] LP {lps}: {lp_value:.2f}, {plural(len(known), 'column')}")
         if rounded(best_bound) >= rounded(lp_value) - 1e-9:
             status = "LP optimum (rounded, the bound meets the LP value)"      # no better one can come
             break
@@ -549,7 +550,7 @@ def lower_bound(space: Space, obj: TimeObjective, incumbent: dict[int, int] | No
             best_bound = value
             center = (at_pi, at_rho, at_sigma)
         say(f"[{time.monotonic() - t0:6.2f}s] exact pricing round {exact_rounds}: bound {value:.2f} "
-            f"(best {best_bound:.2f}) in {exact_seconds:.2f} s, {len(found)} columns{'' if finished else ', cut short'}")
+            f"(best {best_bound:.2f}) in {exact_seconds:.2f} s, {plural(len(found), 'column')}{'' if finished else ', cut short'}")
         if stop_at is not None and rounded(best_bound) >= stop_at - 1e-9:
             status = "reached the incumbent's value (proven optimal)"
             break
@@ -566,8 +567,9 @@ def lower_bound(space: Space, obj: TimeObjective, incumbent: dict[int, int] | No
             continue
         for p, members in found:
             add_column(p, members)
-    method = (f"LP relaxation by column generation, {status}: {lps} LPs, {exact_rounds} exact pricing rounds, "
-              f"{len(known)} columns, {time.monotonic() - t0:.1f} s")
+    method = (f"LP relaxation by column generation, {status}: {plural(lps, 'LP')}, "
+              f"{plural(exact_rounds, 'exact pricing round')}, {plural(len(known), 'column')}, "
+              f"{time.monotonic() - t0:.1f} s")
     if best_bound == -math.inf:
         return 0.0, "none (no exact pricing round in time); " + method
     return max(0.0, rounded(best_bound)), method
