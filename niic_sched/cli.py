@@ -408,9 +408,12 @@ def convert(src, dst, force, quiet):
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Where to write [default: FOLDER/program/agenda.xlsx, schedule.ics, schedule.xml, "
                    "schedule.json or sessions.csv].")
+@click.option("--language", default=None, metavar="L",
+              help="The language of its words and titles: one of the conference's `languages` "
+                   "[default: the main language].")
 @click.option("--force", is_flag=True, help="Export even a schedule that breaks hard rules.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing when all is well.")
-def export_program(folder, schedule_path, fmt, output, force, quiet):
+def export_program(folder, schedule_path, fmt, output, language, force, quiet):
     """Export a solved program for printing, calendars and conference apps.
 
     A schedule that breaks a hard rule is refused (exit 2, nothing written)
@@ -429,8 +432,10 @@ def export_program(folder, schedule_path, fmt, output, force, quiet):
         niic-sched export . --format ics                      # -> program/schedule.ics
         niic-sched export . --schedule program/schedule.yaml --format xlsx -o agenda.xlsx
         niic-sched export book.xlsx --format frab-json
+        niic-sched export . --format xlsx --language es -o program/agenda-es.xlsx
     """
-    result = app.export(folder, fmt, schedule_path, output, force=force, progress=_progress(quiet))
+    result = app.export(folder, fmt, schedule_path, output, force=force, progress=_progress(quiet),
+                        language=language)
     if not quiet:
         click.echo(f"Wrote {result.output} ({result.fmt}, {result.sessions} sessions).")
 
@@ -455,8 +460,11 @@ def render_program(folder, schedule_path, outdir, templates_dir, door_sheets, no
     Writes index.html (grid per day), sessions/tracks/rooms/speakers pages, a
     personal agenda page with .ics export, assets/, and program.pdf (cover,
     day grids, listing, speaker index, rooms). The site works offline from
-    the file system. A schedule that breaks a hard rule is refused (exit 2)
-    unless --force. Outputs are replaced only once all are rendered.
+    the file system. One edition per language of the conference (`languages`
+    in conference.yaml): the main one in the output folder, every other
+    language L in L/ with its booklet program-L.pdf; each page links the same
+    page in the other editions. A schedule that breaks a hard rule is refused
+    (exit 2) unless --force. Outputs are replaced only once all are rendered.
 
     \b
     Examples:
@@ -467,7 +475,8 @@ def render_program(folder, schedule_path, outdir, templates_dir, door_sheets, no
     result = app.render(folder, schedule_path, outdir, templates_dir=templates_dir, door_sheets=door_sheets,
                         pdf=not no_pdf, force=force, progress=_progress(quiet))
     if not quiet:
-        made = ", ".join(p.name for p in result.files if p.suffix in (".html", ".pdf") and p.name != "agenda.html")
+        made = ", ".join(p.relative_to(result.outdir).as_posix() for p in result.files
+                         if p.suffix == ".pdf" or p.name == "index.html")
         click.echo(f"Wrote {result.outdir}/: {made} ({len(result.files)} files, {result.seconds.get('total')} s).")
 
 

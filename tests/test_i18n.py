@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 import io
+import re
 import runpy
 
 import jinja2
@@ -105,3 +106,103 @@ def test_environment_speaks_its_language_and_escapes():
     assert env.globals["dir"] == "ltr" and environment("ar").globals["dir"] == "rtl"
     with pytest.raises(jinja2.UndefinedError):
         env.from_string("{{ missing }}").render()
+
+
+# -- the catalogs are complete (must show 4) ---------------------------------------------------------
+def extracted_messages() -> dict:
+    """msgid (a string, or (singular, plural)) -> where it is marked, as `pybabel extract -F babel.cfg`
+    finds them in the package's Python code and templates."""
+    from babel.messages.frontend import parse_mapping_cfg
+
+    with open(ROOT / "babel.cfg", encoding="utf-8") as fh:
+        method_map, options_map = parse_mapping_cfg(fh)
+    out = {}
+    for filename, lineno, message, _comments, _context in extract_from_dir(str(ROOT), method_map, options_map):
+        out.setdefault(message, f"{filename}:{lineno}")
+    return out
+
+
+def placeholders(text: str) -> list[str]:
+    """The %(name)s and {name} placeholders and the HTML tags of a message, sorted."""
+    return sorted(re.findall(r"%\((\w+)\)s", text) + re.findall(r"\{(\w+)\}", text)
+                  + re.findall(r"</?\w+", text))
+
+
+def catalog_problems(catalog, messages: dict) -> list[str]:
+    """What keeps ``catalog`` from translating every one of ``messages``: a message missing,
+    untranslated (a plural form too), fuzzy, or with other placeholders or tags than its source
+    (a plural form may leave the count out: "جلسة واحدة")."""
+    problems = []
+    for msgid, where in messages.items():
+        key = msgid[0] if isinstance(msgid, tuple) else msgid
+        m = catalog.get(key)
+        if m is None:
+            problems.append(f"missing: {key!r} ({where})")
+            continue
+        if m.fuzzy:
+            problems.append(f"fuzzy: {key!r}")
+        forms = m.string if isinstance(m.string, (tuple, list)) else (m.string,)
+        wanted = catalog.num_plurals if isinstance(msgid, tuple) else 1
+        if isinstance(msgid, tuple) != isinstance(m.id, tuple) or len(forms) != wanted or not all(forms):
+            problems.append(f"untranslated: {key!r}")
+            continue
+        source = placeholders(msgid[-1] if isinstance(msgid, tuple) else msgid)
+        for form in forms:
+            got = placeholders(form)
+            if got != source and not (isinstance(msgid, tuple) and set(source) - set(got) == {"num"}):
+                problems.append(f"placeholders differ: {key!r}: {got} instead of {source}")
+    for message, errors in catalog.check():
+        problems += [f"{message.id!r}: {e}" for e in errors]
+    return problems
+
+
+@pytest.fixture(scope="module")
+def marked():
+    messages = extracted_messages()
+    assert len(messages) > 100          # templates and Python code are both read
+    return messages
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_every_marked_string_is_translated_in_the_catalog(marked, lang):
+    with open(i18n.LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po", "rb") as fh:
+        catalog = read_po(fh, locale=lang)
+    assert catalog_problems(catalog, marked) == []
+    stale = sorted(m.id for m in catalog if m.id and (m.id if not isinstance(m.id, tuple) else m.id)
+                   not in marked and tuple(m.id) not in marked)
+    assert stale == [], "no longer marked anywhere: run pybabel update (README, Translating)"
+
+
+def test_the_template_catalog_is_current(marked):
+    with open(i18n.LOCALE_DIR / "messages.pot", "rb") as fh:
+        pot = read_po(fh)
+    ids = {m.id if not isinstance(m.id, list) else tuple(m.id) for m in pot if m.id}
+    assert ids == set(marked), "run pybabel extract (README, Translating)"
+
+
+def test_the_completeness_check_fails_on_a_missing_fuzzy_or_wrong_entry(marked):
+    """The check above can fail: a catalog that lacks a template string, marks one fuzzy or loses
+    a placeholder is reported, each by name."""
+    with open(i18n.LOCALE_DIR / "es" / "LC_MESSAGES" / "messages.po", "rb") as fh:
+        catalog = read_po(fh, locale="es")
+    del catalog["Filter sessions"]                            # a template string (html/_macros.html)
+    catalog["Rooms"].flags.add("fuzzy")
+    catalog["All times are local time (%(zone)s)."].string = "Todas las horas son locales."
+    plural = next(m for m in catalog if isinstance(m.id, tuple))
+    plural.string = (plural.string[0], "")
+    problems = catalog_problems(catalog, marked)
+    assert any(p.startswith("missing: 'Filter sessions'") and "templates/html" in p for p in problems), problems
+    assert "fuzzy: 'Rooms'" in problems and f"untranslated: {plural.id[0]!r}" in problems
+    assert any("All times are local time" in p and "placeholder" in p for p in problems), problems
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("es", {"Speakers": "Ponentes", "Rooms": "Salas", "My agenda": "Mi agenda"}),
+    ("ar", {"Speakers": "المتحدثون", "Rooms": "القاعات", "My agenda": "جدولي"})])
+def test_the_catalogs_translate_at_run_time(lang, words):
+    L = lang_of(lang)
+    for en, translated in words.items():
+        assert L.gettext(en) == translated
+    assert L.ngettext("%(num)s session", "%(num)s sessions", 5) % {"num": 5} in ("5 sesiones", "5 جلسات")
+    env = environment(lang, jinja2.DictLoader({"t": "{% trans %}Speakers{% endtrans %}|{{ _('Rooms') }}"}))
+    assert env.get_template("t").render() == f"{words['Speakers']}|{words['Rooms']}"
