@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .export.csv import spreadsheet_csv
-from .i18n import N_, Lang, capitalize, isolate, lang_of, ltr, weekday_name
+from .i18n import N_, Lang, capitalize, lang_of, ltr, weekday_name
 from .io.yamlfile import read_yaml
 from .labels import shown
 from .model import Conference, Schedule, hhmm
@@ -73,7 +73,7 @@ class Place:
         (times a left-to-right island, the room name isolated)."""
         time = L.time_range(self.start, self.end) if self.end is not None else L.time(self.start)
         return L._("%(date)s, %(time)s, %(room)s", date=L.date_long(self.day), time=ltr(time),
-                   room=isolate(self.room_name))
+                   room=L.embed(self.room_name))
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ class Change:
         title = self.title
         if conf is not None and self.session in conf.session:
             title = shown(conf, L, conf.session[self.session], "title")[0]
-        what = (L._("the session “%(title)s” (%(id)s)", title=isolate(title), id=self.session) if title
+        what = (L._("the session “%(title)s” (%(id)s)", title=L.embed(title), id=self.session) if title
                 else L._("the session %(id)s", id=self.session))
         return capitalize(L._(NOTICE[self.kind], what=what, old=self.old.local(L) if self.old else "",
                               new=self.new.local(L) if self.new else ""))
@@ -274,7 +274,8 @@ def text(d: Diff) -> str:
                   "(only speakers with a changed session)"]
     for n in d.notices:
         intro, *sentences = n.lines(d.conf)
-        lines += ["", f"To {_who(n)} [{n.speaker}]: (a notice in {lang_of().language_name(n.language)})", f"  {intro}"]
+        lines += ["", f"To {_who(n)} [{n.speaker}]: (a notice in {lang_of().language_name(n.language)})",
+                  f"  {intro}"]
         lines += [f"  - {x}" for x in sentences]
     nameless = [c for c in d.of("cancelled") if not c.speakers]
     if nameless:

@@ -212,6 +212,12 @@ class Lang:
     def __repr__(self) -> str:
         return f"Lang({self.code!r})"
 
+    def embed(self, text: str) -> str:
+        """``text`` (a title, a name) inserted into a sentence of this language, isolated when its
+        direction may differ: any text in a right-to-left language, right-to-left text in a
+        left-to-right one."""
+        return fsi(text) if self.rtl else isolate(text)
+
     # words
     def gettext(self, message: str) -> str:
         return self.translations.gettext(message)

@@ -11,7 +11,6 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-import yaml
 from babel.messages.pofile import read_po
 from lxml import html as lxml_html
 
@@ -76,6 +75,9 @@ def test_render_writes_one_site_and_one_booklet_per_edition(out):
         assert (out / EDITIONS[lang] / "assets" / "program-data.js").is_file()
         assert (out / BOOKLETS[lang]).is_file() and (out / BOOKLETS[lang]).read_bytes().startswith(b"%PDF")
     assert not (out / "en").exists()                 # the main language stays at the top
+    from pypdf import PdfReader
+    first = PdfReader(str(out / BOOKLETS["ar"])).pages[0].mediabox
+    assert (round(float(first.width)), round(float(first.height))) == (612, 792)   # Letter: a Los Angeles time zone
     for lang in EDITIONS:
         doc = lxml_html.fromstring(edition_page(out, lang, "index").read_bytes())
         assert (doc.get("lang"), doc.get("dir")) == (lang, "rtl" if lang == "ar" else "ltr")
@@ -86,7 +88,7 @@ def test_content_in_another_language_is_marked(out, folder):
     ar = lxml_html.fromstring(edition_page(out, "ar", "sessions").read_bytes())
     # a session with no Arabic title: its English title, marked as English, left to right
     s = conf.session["s0004"]
-    title = ar.xpath(f"//article[@id='session-s0004']//h4")[0]
+    title = ar.xpath("//article[@id='session-s0004']//h4")[0]
     assert title.text_content().strip() == s.title and (title.get("lang"), title.get("dir")) == ("en", "ltr")
     es = lxml_html.fromstring(edition_page(out, "es", "sessions").read_bytes())
     title = es.xpath("//article[@id='session-s0004']//h4")[0]
@@ -195,7 +197,7 @@ def test_every_time_range_reads_start_then_end_in_every_edition(out, page):
                 assert minutes(r["start"]) < minutes(r["end"]), r
                 if not r["visible"]:
                     continue
-                (al, ar_, at, ab), (bl, br, bt, bb) = r["a"], r["b"]
+                (al, ar_, at, ab), (bl, _, bt, _) = r["a"], r["b"]
                 same_line = abs(at - bt) < 4
                 assert (al < bl and ar_ <= bl + 1) if same_line else ab <= bt + 1, (lang, name, r)
                 checked += 1
