@@ -203,14 +203,17 @@ class Lang:
         self.rtl = self.dir == "rtl"
         self.translations = translations(self.code)
         if clock is None:
-            pattern = self.locale.time_formats["short"].pattern
-            clock = "24" if self.rtl or not re.search(r"[hK]", pattern) else "12"
+            clock = "24" if self.rtl or not self._locale_12h() else "12"
         if clock not in ("12", "24"):
             raise ValueError(f"clock must be '12' or '24', not {clock!r}")
         self.clock = clock
 
     def __repr__(self) -> str:
         return f"Lang({self.code!r})"
+
+    def _locale_12h(self) -> bool:
+        """Does the locale's short time pattern use a 12 h hour field (h, K)? (quoted text left out)"""
+        return bool(re.search(r"[hK]", re.sub(r"'[^']*'", "", self.locale.time_formats["short"].pattern)))
 
     def embed(self, text: str) -> str:
         """``text`` (a title, a name) inserted into a sentence of this language, isolated when its
@@ -302,8 +305,7 @@ class Lang:
         m = minutes % (24 * 60)
         t = dt.time(m // 60, m % 60)
         pattern = self.locale.time_formats["short"].pattern
-        is12 = bool(re.search(r"[hK]", pattern))
-        if (self.clock == "12") == is12:
+        if (self.clock == "12") == self._locale_12h():
             return format_time(t, pattern, locale=self.locale)
         return format_skeleton("hm" if self.clock == "12" else "Hm", t, locale=self.locale)
 

@@ -118,7 +118,8 @@ def render_placed(placed: PlacedProgram, outdir: str | os.PathLike, *,
                 t = time.perf_counter()
                 names = [folder + n for n in write_site(program, env, stage / folder)]
                 report.seconds[f"html-{code}"] = round(time.perf_counter() - t, 3)
-                say(f"site ({code}): {len(names)} files in {report.seconds[f'html-{code}']} s")
+                which = f" ({code} edition)" if len(views) > 1 else ""
+                say(f"site: {len(names)} files in {report.seconds[f'html-{code}']} s{which}")
                 if pdf:
                     t = time.perf_counter()
                     booklets = (edition_pdf(conf, code), edition_pdf(conf, code, "door-sheets"))
@@ -126,8 +127,8 @@ def render_placed(placed: PlacedProgram, outdir: str | os.PathLike, *,
                     names += pdf_names
                     report.pages.update(pages)
                     report.seconds[f"pdf-{code}"] = round(time.perf_counter() - t, 3)
-                    say(f"pdf ({code}): {', '.join(f'{k} {v} pages' for k, v in pages.items())} "
-                        f"in {report.seconds[f'pdf-{code}']} s")
+                    say(f"pdf: {', '.join(f'{k} {v} pages' for k, v in pages.items())} "
+                        f"in {report.seconds[f'pdf-{code}']} s{which}")
                 staged += names
         except jinja2.TemplateError as exc:
             raise template_error(exc) from None
