@@ -38,6 +38,7 @@ from .model import Conference, Schedule
 from .program import BrokenRules, PlacedProgram, placed
 from .quality import Quality, evaluate, report_lines, solve_meta
 from .solve import NotFound, SolveOptions, solve as run_solver
+from .text import plural
 
 Progress = Callable[[str], None] | None
 
@@ -128,8 +129,7 @@ def _written(path, write) -> None:
         raise CannotWrite(path, exc) from exc
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' if n != 1 else ''}"
+_plural = plural    # "1 session", "3 sessions" (text.plural)
 
 
 # -- one policy for a schedule that breaks hard rules --------------------------------------------------------
@@ -349,12 +349,14 @@ class Exported:
     violations: list[Violation] = field(default_factory=list)   # when forced
 
 
-def export(folder, fmt: str, schedule_path=None, output=None, *, force: bool = False,
+def export(folder, fmt: str, schedule_path=None, output=None, *, force: bool = False, deterministic: bool = False,
            progress: Progress = None, language: str | None = None) -> Exported:
     """Export a schedule [default: FOLDER/program/schedule.yaml] as ``fmt`` (xlsx, ics,
     frab-xml, frab-json, csv) to ``output`` [default: FOLDER/program/<the format's name>],
     its words in ``language`` (one of the conference's editions; default: its main language);
-    a schedule breaking hard rules is Refused unless ``force``."""
+    a schedule breaking hard rules is Refused unless ``force``. ``deterministic`` (or the
+    SOURCE_DATE_EPOCH environment variable) makes the ics stamp reproducible: two exports
+    of one schedule are the same bytes."""
     from .export import FORMATS, render_placed
     from .io.atomic import write_bytes_atomic
     conf = _load(folder, progress)
@@ -367,7 +369,7 @@ def export(folder, fmt: str, schedule_path=None, output=None, *, force: bool = F
                           "give one of them, or add it to `languages` in conference.yaml")
     schedule = read_schedule(schedule_path)
     program = publishable(conf, schedule, force=force, source=str(schedule_path), what="exported", progress=progress)
-    data = render_placed(program, fmt, language)
+    data = render_placed(program, fmt, language, deterministic=deterministic)
     say = _say(progress)
     for w in program.warnings:
         say(f"warning: {w}")

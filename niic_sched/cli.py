@@ -18,6 +18,7 @@ from .errors import InputError, NoProgram
 from .program import BrokenRules
 from .quality import table
 from .solve import NotFound
+from .text import plural, printable
 
 EXIT_BROKEN, EXIT_INPUT, EXIT_NO_PROGRAM, EXIT_NOT_FOUND, EXIT_INTERRUPTED = 1, 2, 3, 4, 130
 
@@ -52,8 +53,7 @@ def exit_code(exc: BaseException) -> int | None:
     return None
 
 
-def _plural(n: int, word: str, many: str = "") -> str:
-    return f"{n} {word if n == 1 else many or word + 's'}"
+_plural = plural    # "1 day", "3 days" (text.plural)
 
 
 def _listed(head: str, violations) -> str:
@@ -119,8 +119,15 @@ class Cli(click.Group):
     command_class = UseCaseCommand
 
 
+def _echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
+    """Every line the command line prints goes through here: control characters from
+    the inputs (a terminal escape sequence in a title or a name) are shown escaped
+    (text.printable), never sent to the terminal; the lines of the message stay lines."""
+    click.echo(printable(str(text)), err=err, nl=nl)
+
+
 def _err(msg: str) -> None:
-    click.echo(msg, err=True)
+    _echo(msg, err=True)
 
 
 def _progress(quiet: bool):
@@ -188,15 +195,16 @@ def check(folder, schedule_path, quiet):
     conf = result.conf
     if schedule_path is None:
         if not quiet:
-            click.echo(f"{conf.name}: inputs are sound: {len(conf.sessions)} sessions, {len(conf.rooms)} rooms, "
-                       f"{len(conf.speakers)} speakers, {len(conf.slots)} slots over {len(conf.days)} days.")
+            _echo(f"{conf.name}: inputs are sound: {plural(len(conf.sessions), 'session')}, "
+                  f"{plural(len(conf.rooms), 'room')}, {plural(len(conf.speakers), 'speaker')}, "
+                  f"{plural(len(conf.slots), 'slot')} over {plural(len(conf.days), 'day')}.")
         return
     if not quiet:   # the same quality report as solve prints, for any schedule (hand-made ones too)
-        click.echo(table(result.quality))
+        _echo(table(result.quality))
     if not result.valid:
         raise app.ScheduleBreaksRules(str(schedule_path), result.violations)
     if not quiet:
-        click.echo(f"{schedule_path}: valid: {len(result.schedule.assignments)} sessions placed, "
+        _echo(f"{schedule_path}: valid: {plural(len(result.schedule.assignments), 'session')} placed, "
                    "every hard rule holds.")
 
 
@@ -241,7 +249,7 @@ def solve(folder, output, time_limit, seed, workers, deterministic, baseline_pat
                        progress=_progress(quiet))
     if not quiet:
         _err(table(result.quality, result.report))
-        _err(f"Wrote {result.output}: {len(result.schedule.assignments)} sessions placed ({result.status}, "
+        _err(f"Wrote {result.output}: {plural(len(result.schedule.assignments), 'session')} placed ({result.status}, "
              f"{result.seconds} s).")
     if result.moves is not None:
         _moves(result.moves, f"Tell their speakers: niic-sched diff {baseline_path} {result.output} "
@@ -288,8 +296,9 @@ def add(files, folder, time_limit, seed, workers, quiet):
     _moves(result.moves, f"Tell their speakers: niic-sched diff {result.version} {result.schedule_path} "
                          f"--dir {folder} --format csv -o notices.csv")
     n = len(result.copied)
-    click.echo(f"Copied {_plural(n, 'file')} into {folder / 'sessions'}; kept the previous program as "
-               f"{result.version}; wrote {result.schedule_path} ({len(result.schedule.assignments)} sessions placed).")
+    _echo(f"Copied {_plural(n, 'file')} into {folder / 'sessions'}; kept the previous program as "
+               f"{result.version}; wrote {result.schedule_path} ({plural(len(result.schedule.assignments), 'session')} "
+               "placed).")
 
 
 @cli.command("diff", unwritable="give a writable path with -o")
@@ -318,9 +327,9 @@ def diff_schedules(old, new, folder, fmt, output):
     """
     result = app.diff(old, new, folder, fmt=fmt, output=output)
     if result.output is None:
-        click.echo(result.data.decode("utf-8").lstrip("\ufeff"), nl=False)
+        _echo(result.data.decode("utf-8").lstrip("\ufeff"), nl=False)
     else:
-        click.echo(f"Wrote {result.output}: {result.diff.summary()}.")
+        _echo(f"Wrote {result.output}: {result.diff.summary()}.")
 
 
 # -- what if: where and move -------------------------------------------------------------------------------------
@@ -373,38 +382,38 @@ def where_session(session, folder, schedule_path, top, include_breaking, quiet):
                        progress=_progress(quiet))
     found = result.alternatives
     s, now = found.session, found.current
-    click.echo(f"{_session_line(s)} is {'at ' + now.to if now else 'not placed'} in {result.schedule_path}.")
+    _echo(f"{_session_line(s)} is {'at ' + now.to if now else 'not placed'} in {result.schedule_path}.")
     if s.pin is not None:
-        click.echo(f"It is pinned ({_shown(s.pin)}, {s.at('pin')}): a placement elsewhere breaks its pin; "
+        _echo(f"It is pinned ({_shown(s.pin)}, {s.at('pin')}): a placement elsewhere breaks its pin; "
                    "move --pin moves the pin with it.")
     width = max([len(a.spot.to) for a in found.feasible + found.breaking] + [16])
     if found.feasible:
         more = f"; the best {len(found.feasible)}" if found.n_feasible > len(found.feasible) else ""
         verb = "keeps" if found.n_feasible == 1 else "keep"
-        click.echo(f"{_plural(found.n_feasible, 'other placement' if now else 'placement')} {verb} every hard "
+        _echo(f"{_plural(found.n_feasible, 'other placement' if now else 'placement')} {verb} every hard "
                    f"rule{more}, by cost change (negative is better):")
         for a in found.feasible:
-            click.echo(f"  {a.spot.to:<{width}}  {a.cost:+6d}  {_deltas(a.changed)}")
+            _echo(f"  {a.spot.to:<{width}}  {a.cost:+6d}  {_deltas(a.changed)}")
     else:
-        click.echo(f"No {'other ' if now else ''}placement keeps every hard rule "
+        _echo(f"No {'other ' if now else ''}placement keeps every hard rule "
                    f"({_plural(found.n_breaking, 'placement')} over {_plural(found.n_starts, 'start')} {'breaks' if found.n_breaking == 1 else 'break'} one"
                    + ("" if include_breaking or not found.n_breaking else "; --all lists the best of them") + ").")
     if include_breaking and found.breaking:
-        click.echo(f"Breaking a hard rule (the best {len(found.breaking)} of {found.n_breaking}: fewest rules "
+        _echo(f"Breaking a hard rule (the best {len(found.breaking)} of {found.n_breaking}: fewest rules "
                    "broken, then cost change):")
         for a in found.breaking:
-            click.echo(f"  {a.spot.to:<{width}}  {a.cost:+6d}  {_deltas(a.changed)}")
+            _echo(f"  {a.spot.to:<{width}}  {a.cost:+6d}  {_deltas(a.changed)}")
             for v in a.violations[:3]:
-                click.echo(f"      breaks {_shown(v)}")
+                _echo(f"      breaks {_shown(v)}")
             if len(a.violations) > 3:
-                click.echo(f"      and {len(a.violations) - 3} more "
+                _echo(f"      and {len(a.violations) - 3} more "
                            f"(niic-sched move {s.id} --to {a.spot.to} lists them)")
     elif found.n_breaking and found.feasible:
         verb = "breaks" if found.n_breaking == 1 else "break"
-        click.echo(f"{_plural(found.n_breaking, 'more placement')} {verb} a hard rule (--all lists the best).")
+        _echo(f"{_plural(found.n_breaking, 'more placement')} {verb} a hard rule (--all lists the best).")
     best = found.feasible[0] if found.feasible else None
     if best is not None:
-        click.echo(f"Try one: niic-sched move {s.id} --to {best.spot.to}")
+        _echo(f"Try one: niic-sched move {s.id} --to {best.spot.to}")
 
 
 def _split_to(to: str, rest: tuple, folder_opt):
@@ -476,28 +485,28 @@ def move_session(session, to, rest, folder_opt, schedule_path, write, pin, force
                       progress=_progress(quiet))
     v = result.verdict
     s = v.session
-    click.echo(f"{_session_line(s)}: {v.current.to if v.current else 'not placed'} -> {v.target.to}")
+    _echo(f"{_session_line(s)}: {v.current.to if v.current else 'not placed'} -> {v.target.to}")
     if not v.room_given and v.room_note:
-        click.echo(f"  room: {_shown(v.room_note)}")
+        _echo(f"  room: {_shown(v.room_note)}")
     if not v.moves:
-        click.echo(f"{s.id} is already there." + ("" if pin else " Nothing to move."))
+        _echo(f"{s.id} is already there." + ("" if pin else " Nothing to move."))
     if v.violations:
-        click.echo(f"Breaks {_plural(len(v.violations), 'hard rule')}:")
+        _echo(f"Breaks {_plural(len(v.violations), 'hard rule')}:")
         for x in v.violations:
-            click.echo(f"  {_shown(x)}")
+            _echo(f"  {_shown(x)}")
     else:
-        click.echo("Every hard rule holds" + (" (with the new pin)." if pin else "."))
+        _echo("Every hard rule holds" + (" (with the new pin)." if pin else "."))
     if v.fixed:
-        click.echo("No longer broken:")
+        _echo("No longer broken:")
         for x in v.fixed:
-            click.echo(f"  {_shown(x)}")
-    click.echo(f"Soft goals (count before -> after, cost change; total {v.before_total} -> {v.after_total}, "
+            _echo(f"  {_shown(x)}")
+    _echo(f"Soft goals (count before -> after, cost change; total {v.before_total} -> {v.after_total}, "
                f"{v.after_total - v.before_total:+d}):")
     for d in v.deltas:
         mark = f"{d.cost:+d}" if d.delta else "0"
-        click.echo(f"  {d.label:<44} {d.before:>5} -> {d.after:<5} {mark:>6}")
+        _echo(f"  {d.label:<44} {d.before:>5} -> {d.after:<5} {mark:>6}")
     names = ", ".join(f"{_name(p.name)} ({p.id})" for p in v.speakers)
-    click.echo(f"Speakers affected: {names}." if v.moves and names else
+    _echo(f"Speakers affected: {names}." if v.moves and names else
                "Speakers affected: none." if v.moves else "Speakers affected: none (nothing moves).")
     if result.written:
         parts = []
@@ -505,16 +514,16 @@ def move_session(session, to, rest, folder_opt, schedule_path, write, pin, force
             parts.append(f"wrote {result.schedule_path}; kept the previous schedule as {result.version}")
         if pin and result.pin_file is not None:
             parts.append(f"pinned {s.id} in {result.pin_file}")
-        click.echo(_upper(("; ".join(parts)) + ".") + (" (--force: it breaks hard rules)" if v.breaks else ""))
+        _echo(_upper(("; ".join(parts)) + ".") + (" (--force: it breaks hard rules)" if v.breaks else ""))
         if result.version is not None:
-            click.echo(f"Tell its speakers: niic-sched diff {result.version} {result.schedule_path} "
+            _echo(f"Tell its speakers: niic-sched diff {result.version} {result.schedule_path} "
                        f"--dir {folder} --format csv -o notices.csv")
     elif result.refused:
-        click.echo(f"Nothing written: the move breaks {_plural(len(v.violations), 'hard rule')} "
+        _echo(f"Nothing written: the move breaks {_plural(len(v.violations), 'hard rule')} "
                    "(--force writes it all the same).")
     elif v.moves or pin:
         what = "the schedule" + (f" and the pin in {result.pin_file}" if pin and result.pin_file else "")
-        click.echo(f"Nothing written (a preview): add --write to write {what}.")
+        _echo(f"Nothing written (a preview): add --write to write {what}.")
     if v.breaks:
         raise Shown(app.ScheduleBreaksRules(str(result.schedule_path), list(v.violations)))
 
@@ -548,9 +557,9 @@ def explain(folder, fmt, time_limit):
     import json
     ex = app.explain(folder, time_limit=time_limit).explanation
     if fmt == "json":
-        click.echo(json.dumps(ex.to_dict(), ensure_ascii=False, indent=2))
+        _echo(json.dumps(ex.to_dict(), ensure_ascii=False, indent=2))
     else:
-        click.echo(ex.text())
+        _echo(ex.text())
     if ex.status == "infeasible":
         raise Shown(NoProgram([str(r) for r in ex.reasons], explanation=ex))
     if ex.status == "unknown":
@@ -574,7 +583,7 @@ def template(out, force):
         niic-sched solve niic2026.xlsx        # writes program/schedule.yaml beside it
     """
     result = app.template(out, force=force)
-    click.echo(f"Wrote {result.out}: fill in its sheets (see its 'Read me' sheet), then run: "
+    _echo(f"Wrote {result.out}: fill in its sheets (see its 'Read me' sheet), then run: "
                f"niic-sched check {result.out}")
 
 
@@ -598,8 +607,8 @@ def convert(src, dst, force, quiet):
     result = app.convert(src, dst, force=force, progress=_progress(quiet))
     conf = result.conf
     if not quiet:
-        click.echo(f"Wrote {result.dst}: {len(conf.sessions)} sessions, {len(conf.rooms)} rooms, "
-                   f"{len(conf.speakers)} speakers, {len(conf.days)} days.")
+        _echo(f"Wrote {result.dst}: {plural(len(conf.sessions), 'session')}, {plural(len(conf.rooms), 'room')}, "
+              f"{plural(len(conf.speakers), 'speaker')}, {plural(len(conf.days), 'day')}.")
 
 
 @cli.command("export", unwritable="give a writable path with -o")
@@ -615,8 +624,11 @@ def convert(src, dst, force, quiet):
               help="The language of its words and titles: one of the conference's `languages` "
                    "[default: the main language].")
 @click.option("--force", is_flag=True, help="Export even a schedule that breaks hard rules.")
+@click.option("--deterministic", is_flag=True,
+              help="Reproducible bytes: the ics DTSTAMP is SOURCE_DATE_EPOCH when set, else midnight UTC of the "
+                   "first conference day (SOURCE_DATE_EPOCH alone does the same).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing when all is well.")
-def export_program(folder, schedule_path, fmt, output, language, force, quiet):
+def export_program(folder, schedule_path, fmt, output, language, force, deterministic, quiet):
     """Export a solved program for printing, calendars and conference apps.
 
     A schedule that breaks a hard rule is refused (exit 2, nothing written)
@@ -626,6 +638,7 @@ def export_program(folder, schedule_path, fmt, output, language, force, quiet):
     Formats:
         xlsx       printable agenda: a sheet per day (rooms x times) and a full list
         ics        calendar file; re-exports after a re-solve update, never duplicate
+                   (floating local times when conference.yaml has no time_zone)
         frab-xml   frab/pretalx schedule.xml for conference apps (Giggity, EventFahrplan)
         frab-json  the same as frab JSON
         csv        one row per session (UTF-8 with BOM, safe against formula injection)
@@ -637,10 +650,10 @@ def export_program(folder, schedule_path, fmt, output, language, force, quiet):
         niic-sched export book.xlsx --format frab-json
         niic-sched export . --format xlsx --language es -o program/agenda-es.xlsx
     """
-    result = app.export(folder, fmt, schedule_path, output, force=force, progress=_progress(quiet),
-                        language=language)
+    result = app.export(folder, fmt, schedule_path, output, force=force, deterministic=deterministic,
+                        progress=_progress(quiet), language=language)
     if not quiet:
-        click.echo(f"Wrote {result.output} ({result.fmt}, {result.sessions} sessions).")
+        _echo(f"Wrote {result.output} ({result.fmt}, {plural(result.sessions, 'session')}).")
 
 
 @cli.command("render", interrupted="Interrupted: the previous outputs are left as they were.",
@@ -680,7 +693,7 @@ def render_program(folder, schedule_path, outdir, templates_dir, door_sheets, no
     if not quiet:
         made = ", ".join(p.relative_to(result.outdir).as_posix() for p in result.files
                          if p.suffix == ".pdf" or p.name == "index.html")
-        click.echo(f"Wrote {result.outdir}/: {made} ({len(result.files)} files, {result.seconds.get('total')} s).")
+        _echo(f"Wrote {result.outdir}/: {made} ({plural(len(result.files), 'file')}, {result.seconds.get('total')} s).")
 
 
 @cli.command(unwritable="give a writable folder")
@@ -710,8 +723,8 @@ def generate(out, sessions, rooms, days, slots, attendees, late, seed, force):
     """
     result = app.generate(out, sessions=sessions, rooms=rooms, days=days, slots=slots, attendees=attendees,
                           late=late, seed=seed, force=force)
-    click.echo(f"Wrote {result.out}: {_generated(result.summary, result.out)}.")
-    click.echo(f"Next: niic-sched check {result.out}, then niic-sched solve {result.out} --time-limit 10")
+    _echo(f"Wrote {result.out}: {_generated(result.summary, result.out)}.")
+    _echo(f"Next: niic-sched check {result.out}, then niic-sched solve {result.out} --time-limit 10")
 
 
 def _generated(summary, out: Path) -> str:
@@ -818,10 +831,10 @@ def interests_import(survey, folder, shape, attendee_column, column, sheet, cuto
                                       dry_run=dry_run, progress=_progress(quiet))
     except app.SurveyRefused as exc:
         if not quiet:
-            click.echo("\n".join(exc.imported.report()))
+            _echo("\n".join(exc.imported.report()))
         raise
     if not quiet:
-        click.echo("\n".join(result.report()))
+        _echo("\n".join(result.report()))
     outcome = result.outcome
     skipped = len(outcome.unmatched) + outcome.ambiguous_skipped
     if skipped:
@@ -834,10 +847,10 @@ def interests_import(survey, folder, shape, attendee_column, column, sheet, cuto
     what = f"{_plural(len(result.rows), 'row')} for {_plural(result.attendees, 'attendee')}"
     if result.written:
         if not quiet:
-            click.echo(f"Wrote {result.output}: {what}, pseudonymised with {result.salt}"
+            _echo(f"Wrote {result.output}: {what}, pseudonymised with {result.salt}"
                        + (" (replaced the previous one)." if result.replaced else "."))
     else:
-        click.echo(f"Dry run, nothing written: {result.output} would get {what}"
+        _echo(f"Dry run, nothing written: {result.output} would get {what}"
                    + (" (it exists: replacing it needs --force)." if result.replaced and not force else "."))
 
 

@@ -18,7 +18,7 @@ from lxml import etree
 
 from helpers import write_conf
 from niic_sched.export import render
-from niic_sched.export.common import session_uuid
+from niic_sched.export.common import session_uid
 from niic_sched.export.csv import guard
 from niic_sched.generate import generate_conference
 from niic_sched.io import load
@@ -352,7 +352,8 @@ def test_ics_one_event_per_session_with_tzid_location_and_speakers(solved, cli, 
     for a in schedule.assignments:
         e = by_title[conf.session[a.session].title]
         assert str(e["location"]) == rooms[a.room]
-        assert str(e["uid"]) == str(session_uuid(conf, a.session))
+        assert str(e["uid"]) == session_uid(conf, a.session) == f"{a.session}@niic2014.niic-sched"
+        assert str(e["url"]) == f"https://example.org/niic2014/sessions.html#session-{a.session}"
     assert "فاطمة الحسيني (ACCESS)" in str(by_title[ARABIC_TITLE]["description"])
     assert VIETNAMESE in str(by_title[TITLES["s7"]]["description"])
     night = by_title[ARABIC_TITLE]

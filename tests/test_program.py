@@ -11,7 +11,7 @@ from conftest import ROOT, run_cli
 from helpers import DAY1, write_conf
 from niic_sched.errors import InputError
 from niic_sched.export import render as export
-from niic_sched.export.common import session_uuid
+from niic_sched.export.common import session_uid
 from niic_sched.io import load
 from niic_sched.io.schedule_file import read_schedule
 from niic_sched.model import Assignment, Schedule
@@ -56,7 +56,7 @@ def test_the_sample_has_the_local_times_of_the_ics_export(sample):
     events = icalendar.Calendar.from_ical(export(conf, schedule, "ics")[0]).walk("VEVENT")
     ics = {str(e["uid"]): (e["dtstart"].dt, e["dtend"].dt) for e in events}
     for p in program.placements:
-        start, end = ics[str(session_uuid(conf, p.session.id))]
+        start, end = ics[session_uid(conf, p.session.id)]
         assert (p.begins, p.ends) == (start, end), p.session.id
         assert p.begins.replace(tzinfo=None) == start.replace(tzinfo=None)      # the same wall clock too
         assert str(p.begins.tzinfo) == conf.time_zone == str(start.tzinfo)
@@ -127,8 +127,10 @@ def test_an_unknown_time_zone_is_an_input_error(tmp_path):
     conf = dataclasses.replace(small(tmp_path), time_zone="Mars/Olympus_Mons")
     with pytest.raises(InputError, match="Mars/Olympus_Mons"):
         PlacedProgram.build(conf, Schedule(GOOD))
-    utc = PlacedProgram.build(dataclasses.replace(conf, time_zone=""), Schedule(GOOD))
-    assert utc.placements[0].begins.utcoffset() == dt.timedelta(0)
+    # no time zone: floating local times (naive), never UTC
+    floating = PlacedProgram.build(dataclasses.replace(conf, time_zone=""), Schedule(GOOD))
+    first = floating.placements[0]
+    assert first.begins.tzinfo is None and (first.begins.hour, first.begins.minute) == (10, 30)
 
 
 # -- the policy -------------------------------------------------------------------------------------

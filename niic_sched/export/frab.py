@@ -13,8 +13,13 @@ the tests check against. Choices where frab leaves room:
   ("NIIC2014" -> "niic2014"), as the schemas want;
 * a session after midnight (slot "25:15") has its real date and time
   (next day, "01:15") and stays in the day of the conference it belongs to;
-* ``url`` is the conference url + ``#<session id>``; without a conference url,
-  the JSON has ``urn:uuid:<guid>`` and the XML leaves it out;
+* ``url`` is the session's entry on the site published at the conference url,
+  ``<url>/sessions.html#session-<id>`` (common.session_url, the same in ics and
+  on the site); without a conference url, the JSON has ``urn:uuid:<guid>`` and
+  the XML leaves it out;
+* without a time zone in conference.yaml the export is refused (an InputError:
+  exit 2, nothing written): frab's dates must carry a UTC offset (the c3voc
+  schema says so), and making one up would shift every session;
 * ``type`` is the session format; ``abstract`` the session's abstract;
   ``persons`` the speakers (``biography`` holds the organisation);
 * the export has a language (default: the conference's main one): titles, abstracts
@@ -36,8 +41,9 @@ import xml.etree.ElementTree as ET
 from .. import __version__
 from ..i18n import lang_of
 from ..labels import language_line, shown
+from ..errors import InputError, Problem
 from ..program import PlacedProgram
-from .common import ascii_slug, clock, numeric_ids, room_uuid, session_uuid, speaker_uuid
+from .common import ascii_slug, clock, numeric_ids, room_uuid, session_url, session_uuid, speaker_uuid
 
 TRACK_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2",
                 "#7f7f7f", "#bcbd22", "#393b79", "#637939")
@@ -94,6 +100,11 @@ class Frab:
     """The frab document of a program, rendered as XML or JSON."""
 
     def __init__(self, program: PlacedProgram, lang: str | None = None):
+        if program.zone is None:
+            raise InputError([Problem("conference.yaml", "gives no time_zone, and frab's dates must carry a UTC "
+                                      "offset, so there is no frab export without one (nothing written)",
+                                      "add time_zone: America/Los_Angeles (the venue's IANA zone) to "
+                                      "conference.yaml, or a time_zone row to a workbook's Conference sheet")])
         self.program = program
         conf = self.conf = program.conf
         self.L = lang_of(lang or conf.language)
@@ -128,7 +139,7 @@ class Frab:
         return self.L._("Language: %(language)s", language=language_line(self.conf, self.L, s))
 
     def event_url(self, s) -> str:
-        return f"{self.url.rstrip('/')}/#{s.id}" if self.url else ""
+        return session_url(self.conf, s.id) if self.url else ""
 
     def days(self):
         """(index, date, day start, day end, [(room name, room guid, [placed...])])."""
@@ -148,7 +159,7 @@ class Frab:
         return out
 
     def time_zone_name(self) -> str:
-        tz = self.conf.time_zone or "UTC"
+        tz = self.conf.time_zone
         return tz if _TZ_NAME.search(tz) else ""
 
     # -- JSON -------------------------------------------------------------------

@@ -7,16 +7,20 @@ repeated on every page. Text that looks like a formula is stored as text.
 Its words (sheet names, headings, labels), dates and the grid's times are in the
 export's language, titles in it when translated; a right-to-left language gets
 right-to-left sheets. The "All sessions" listing keeps sortable 24 h times.
+With ``SOURCE_DATE_EPOCH`` or ``--deterministic`` the workbook's own dates are
+that stamp (common.export_stamp), so that two exports are the same bytes.
 """
 from __future__ import annotations
 
 import io
 import math
+import os
+import re
 
 from ..i18n import N_, capitalize, lang_of, text_direction as direction
 from ..labels import format_label, shown, spoken
 from ..program import PlacedProgram
-from .common import clock, speaker_names
+from .common import clock, export_stamp, speaker_names
 
 LISTING_HEADERS = (N_("Day"), N_("Start"), N_("End"), N_("Room"), N_("Title"), N_("Speakers"), N_("Track"),
                    N_("Format"), N_("Language"), N_("Session"))
@@ -52,7 +56,7 @@ def _top_left(ws, row: int, column: int) -> tuple[int, int]:
     return row, column
 
 
-def xlsx_bytes(program: PlacedProgram, lang: str | None = None) -> bytes:
+def xlsx_bytes(program: PlacedProgram, lang: str | None = None, deterministic: bool = False) -> bytes:
     import openpyxl
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
@@ -209,5 +213,26 @@ def xlsx_bytes(program: PlacedProgram, lang: str | None = None) -> bytes:
         wb.create_sheet(tr(N_("Agenda"))[:31])
     buf = io.BytesIO()
     wb.save(buf)
+    if deterministic or os.environ.get("SOURCE_DATE_EPOCH", "").strip():
+        return _stamped(buf.getvalue(), export_stamp(conf, deterministic))
     return buf.getvalue()
+
+
+def _stamped(data: bytes, stamp) -> bytes:
+    """The workbook with one time in it (``stamp``): the created and modified dates of
+    docProps/core.xml and the date of every zip member, so that two exports of one
+    schedule are the same bytes (openpyxl writes the time of saving)."""
+    import zipfile
+    when = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    date_time = max(stamp.timetuple()[:6], (1980, 1, 1, 0, 0, 0))    # zip dates start in 1980
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*", rb"\g<1>" + when.encode(), body)
+            member = zipfile.ZipInfo(info.filename, date_time=date_time)
+            member.compress_type, member.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
+            dst.writestr(member, body)
+    return out.getvalue()
 

@@ -23,6 +23,7 @@ import jinja2
 from .. import i18n
 from ..model import Conference, Schedule
 from ..program import PlacedProgram
+from ..text import plural
 from .view import ProgramView, edition_folder, edition_pdf, program_view
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -119,7 +120,7 @@ def render_placed(placed: PlacedProgram, outdir: str | os.PathLike, *,
                 names = [folder + n for n in write_site(program, env, stage / folder)]
                 report.seconds[f"html-{code}"] = round(time.perf_counter() - t, 3)
                 which = f" ({code} edition)" if len(views) > 1 else ""
-                say(f"site: {len(names)} files in {report.seconds[f'html-{code}']} s{which}")
+                say(f"site: {plural(len(names), 'file')} in {report.seconds[f'html-{code}']} s{which}")
                 if pdf:
                     t = time.perf_counter()
                     booklets = (edition_pdf(conf, code), edition_pdf(conf, code, "door-sheets"))
@@ -127,8 +128,8 @@ def render_placed(placed: PlacedProgram, outdir: str | os.PathLike, *,
                     names += pdf_names
                     report.pages.update(pages)
                     report.seconds[f"pdf-{code}"] = round(time.perf_counter() - t, 3)
-                    say(f"pdf: {', '.join(f'{k} {v} pages' for k, v in pages.items())} "
-                        f"in {report.seconds[f'pdf-{code}']} s{which}")
+                    pages_text = ", ".join(f"{k} {plural(v, 'page')}" for k, v in pages.items())
+                    say(f"pdf: {pages_text} in {report.seconds[f'pdf-{code}']} s{which}")
                 staged += names
         except jinja2.TemplateError as exc:
             raise template_error(exc) from None

@@ -30,6 +30,7 @@ from ..i18n import N_, Lang, autonym, base, capitalize, direction, has_rtl, lang
 from ..labels import (ACCESSIBILITY_FEATURES, FORMAT_LABELS, feature_label, format_label, interpretation_label,
                       language_line, offered, shown, shown_dir, spoken)
 from ..model import Conference, Session, Slot, hhmm
+from ..export.common import session_uid, session_url
 from ..program import Placement, PlacedProgram
 
 # hues for the first tracks, picked to be far apart; more tracks continue by the golden angle
@@ -130,8 +131,10 @@ class SessionView:
     end: int = 0
     slot_count: int = 1
     search: str = ""
-    utc_start: str = ""           # 20141207T170000Z
+    utc_start: str = ""           # 20141207T170000Z (floating, without the Z, when there is no time zone)
     utc_end: str = ""
+    uid: str = ""                 # the calendar UID, as in schedule.ics (export.common.session_uid)
+    url: str = ""                 # the session's URL on the published site, as in ics and frab
     number: int = 0               # position in the program (1..n), stable order
     title_lang: str = ""          # the language the shown title is written in
     title_dir: str = "ltr"        # its direction (for engines without dir="auto": the PDF)
@@ -318,6 +321,7 @@ class ProgramView:
                        "end": s.end_label, "room": s.room.name, "track": s.track.name, "css": s.track.css,
                        "format": s.format_label, "speakers": s.speaker_names, "lang": s.title_lang,
                        "dir": s.title_dir, "utcStart": s.utc_start, "utcEnd": s.utc_end, "anchor": s.anchor,
+                       "uid": s.uid, "url": s.url,
                        "startMin": s.start, "endMin": s.end}
                 for s in self.sessions},
             "order": [s.id for s in self.sessions],
@@ -462,7 +466,10 @@ def _tracks(conf: Conference, L: Lang) -> dict[str, TrackView]:
 
 
 def _utc(moment: dt.datetime) -> str:
-    """An aware datetime as an iCalendar UTC stamp: 20141207T170000Z."""
+    """An aware datetime as an iCalendar UTC stamp: 20141207T170000Z; a naive one (no
+    time zone given) as a floating local time, 20141207T090000, never as UTC."""
+    if moment.tzinfo is None:
+        return moment.strftime("%Y%m%dT%H%M%S")
     return moment.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
 
 
@@ -486,7 +493,7 @@ def _session_view(conf: Conference, L: Lang, p: Placement, track: TrackView, roo
         language_dir=direction(eff), interpretation=bool(interp),
         requires=[(f, feature_label(L, f)) for f in sorted(s.requires)],
         speakers=sps, room=room, day=day, start=p.start, end=p.end, slot_count=len(p.slots), search=fold(search),
-        utc_start=_utc(p.begins), utc_end=_utc(p.ends),
+        utc_start=_utc(p.begins), utc_end=_utc(p.ends), uid=session_uid(conf, s.id), url=session_url(conf, s.id),
         title_lang=title_lang, title_dir=shown_dir(s, translated, title_lang, title), title_translated=translated,
         original_title=s.title, abstract_lang=abstract_lang,
         abstract_dir=shown_dir(s, abstract_translated, abstract_lang, abstract),

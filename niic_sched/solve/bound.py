@@ -44,6 +44,7 @@ from typing import Callable
 
 from ortools.linear_solver import pywraplp
 
+from ..text import plural
 from . import rules
 from .goals import TimeObjective, evaluate_times
 from .space import Space
@@ -426,7 +427,7 @@ def lower_bound(space: Space, obj: TimeObjective, incumbent: dict[int, int] | No
             status = "LP solver stopped"
             break
         lp_value = objective.Value()
-        say(f"[{time.monotonic() - t0:6.2f}s] LP {lps}: {lp_value:.2f}, {len(known)} columns")
+        say(f"[{time.monotonic() - t0:6.2f}s] LP {lps}: {lp_value:.2f}, {plural(len(known), 'column')}")
         if rounded(best_bound) >= rounded(lp_value) - 1e-9:
             status = "bound meets the LP value"      # this master cannot give a better one
             break
@@ -461,7 +462,7 @@ def lower_bound(space: Space, obj: TimeObjective, incumbent: dict[int, int] | No
         value = lagrangian(pi, rho, uppers)
         best_bound = max(best_bound, value)
         say(f"[{time.monotonic() - t0:6.2f}s] exact pricing round {exact_rounds}: bound {value:.2f} "
-            f"(best {best_bound:.2f}) in {exact_seconds:.2f} s, {len(found)} columns{'' if finished else ', cut short'}")
+            f"(best {best_bound:.2f}) in {exact_seconds:.2f} s, {plural(len(found), 'column')}{'' if finished else ', cut short'}")
         if stop_at is not None and rounded(best_bound) >= stop_at - 1e-9:
             status = "reached the incumbent's value"
             break
@@ -473,7 +474,7 @@ def lower_bound(space: Space, obj: TimeObjective, incumbent: dict[int, int] | No
         for p, members in found:
             add_column(p, members)
     method = (f"column generation, {status}: {lps} LPs, {exact_rounds} exact pricing rounds, "
-              f"{len(known)} columns, {time.monotonic() - t0:.1f} s")
+              f"{plural(len(known), 'column')}, {time.monotonic() - t0:.1f} s")
     if best_bound == -math.inf:
         return 0.0, "none (no exact pricing round in time); " + method
     return max(0.0, rounded(best_bound)), method

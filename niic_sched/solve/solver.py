@@ -40,6 +40,7 @@ from ortools.sat.python import cp_model
 from ..errors import NoProgram
 from ..goals import BASELINE, BOUNDED, BY_NAME as GOAL, only as only_goal
 from ..model import Assignment, Conference, Schedule
+from ..text import plural
 from .cpmodel import Model, Penalty, cp_solver
 from .goals import TimeObjective, evaluate_times, moved_count, objective_levels, room_goals, time_objective
 from .lns import SearchState, TimeSearch, cap_moves, time_terms
@@ -572,7 +573,7 @@ def _rooms_for_day(job: Job, times: dict[int, int], day: int, seconds: float):
         m.hint({i: (times[i], job.baseline_rooms[i]) for i in active if i in job.baseline_rooms})
     got = _solve_levels(m, objective_levels(m), job.opts, seconds, f"rooms day {day + 1}", job.t0)
     if got.placement is not None:
-        job.say(f"{job.stamp()} rooms day {day + 1}: {len(active)} sessions placed, "
+        job.say(f"{job.stamp()} rooms day {day + 1}: {plural(len(active), 'session')} placed, "
                 f"room objective {got.objective:g}")
     return got.placement
 
@@ -723,8 +724,9 @@ def solve(conf: Conference, opts: SolveOptions | None = None) -> Result:
     opts = opts or SolveOptions()
     job = Job.create(conf, opts)
     check_options(job)
-    job.say(f"timetable: {len(job.space.sessions)} sessions, {sum(len(o) for o in job.space.options)} possible "
-            f"starts, {len(job.space.rooms)} rooms, {len(job.obj.pair)} weighted pairs")
+    job.say(f"timetable: {plural(len(job.space.sessions), 'session')}, "
+            f"{plural(sum(len(o) for o in job.space.options), 'possible start')}, "
+            f"{plural(len(job.space.rooms), 'room')}, {plural(len(job.obj.pair), 'weighted pair')}")
 
     baseline = baseline_phase(job)
     first = first_timetable(job, baseline)

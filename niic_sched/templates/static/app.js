@@ -213,17 +213,18 @@
     return new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   }
   function buildIcs(ids) {
-    var domain = (CONF.acronym || CONF.name || 'program').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'program';
+    // UID and URL are the ones schedule.ics gives each session (written by niic-sched into
+    // program-data.js), so importing both calendars gives every session once
     var lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//niic-sched//personal agenda//EN', 'CALSCALE:GREGORIAN',
       'METHOD:PUBLISH', 'X-WR-CALNAME:' + icsText(CONF.name || 'Program')];
     var now = stampNow();
     ids.forEach(function (id) {
       var s = DATA.sessions[id];
       var desc = [s.track, s.format].concat(s.speakers ? [say('speakers', 'Speakers: {names}', { names: s.speakers })] : []).join('\n');
-      lines.push('BEGIN:VEVENT', 'UID:' + icsText(id) + '@' + domain + '.niic-sched', 'DTSTAMP:' + now,
+      lines.push('BEGIN:VEVENT', 'UID:' + icsText(s.uid || id), 'DTSTAMP:' + now,
         'DTSTART:' + s.utcStart, 'DTEND:' + s.utcEnd, 'SUMMARY:' + icsText(s.title),
         'LOCATION:' + icsText(s.room), 'DESCRIPTION:' + icsText(desc));
-      if (CONF.url && /^https?:\/\//.test(CONF.url)) lines.push('URL:' + icsText(CONF.url));
+      if (s.url && /^https?:\/\//.test(s.url)) lines.push('URL:' + s.url);
       lines.push('END:VEVENT');
     });
     lines.push('END:VCALENDAR');
