@@ -350,9 +350,10 @@ class Exported:
 
 
 def export(folder, fmt: str, schedule_path=None, output=None, *, force: bool = False, deterministic: bool = False,
-           progress: Progress = None) -> Exported:
+           progress: Progress = None, language: str | None = None) -> Exported:
     """Export a schedule [default: FOLDER/program/schedule.yaml] as ``fmt`` (xlsx, ics,
-    frab-xml, frab-json, csv) to ``output`` [default: FOLDER/program/<the format's name>];
+    frab-xml, frab-json, csv) to ``output`` [default: FOLDER/program/<the format's name>],
+    its words in ``language`` (one of the conference's editions; default: its main language);
     a schedule breaking hard rules is Refused unless ``force``. ``deterministic`` (or the
     SOURCE_DATE_EPOCH environment variable) makes the ics stamp reproducible: two exports
     of one schedule are the same bytes."""
@@ -362,9 +363,13 @@ def export(folder, fmt: str, schedule_path=None, output=None, *, force: bool = F
     home = conference_home(folder)
     schedule_path = _schedule_path(folder, schedule_path)
     output = Path(output) if output is not None else home / "program" / FORMATS[fmt][1]
+    if language is not None and language not in conf.editions:
+        raise bad_request("--language", f"{language!r} is not a language of this conference "
+                          f"(its editions: {', '.join(conf.editions)})",
+                          "give one of them, or add it to `languages` in conference.yaml")
     schedule = read_schedule(schedule_path)
     program = publishable(conf, schedule, force=force, source=str(schedule_path), what="exported", progress=progress)
-    data = render_placed(program, fmt, deterministic=deterministic)
+    data = render_placed(program, fmt, language, deterministic=deterministic)
     say = _say(progress)
     for w in program.warnings:
         say(f"warning: {w}")
@@ -500,7 +505,7 @@ def _session_of(conf: Conference, sid: str):
 
 def _day_of(conf: Conference, text: str):
     import datetime as dt
-    from .text import weekday_name
+    from .i18n import weekday_name
     raw = str(text).strip()
     days = [d.date for d in conf.days]
     choices = f"the conference days are {_listed(d.isoformat() for d in days)}"

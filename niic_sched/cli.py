@@ -340,7 +340,7 @@ def _shown(text) -> str:
 
 def _name(text) -> str:
     """A title or a name for the terminal: escaped, and isolated when it runs right to left."""
-    from .text import isolate
+    from .i18n import isolate
     return isolate(_shown(text))
 
 
@@ -620,12 +620,15 @@ def convert(src, dst, force, quiet):
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Where to write [default: FOLDER/program/agenda.xlsx, schedule.ics, schedule.xml, "
                    "schedule.json or sessions.csv].")
+@click.option("--language", default=None, metavar="L",
+              help="The language of its words and titles: one of the conference's `languages` "
+                   "[default: the main language].")
 @click.option("--force", is_flag=True, help="Export even a schedule that breaks hard rules.")
 @click.option("--deterministic", is_flag=True,
               help="Reproducible bytes: the ics DTSTAMP is SOURCE_DATE_EPOCH when set, else midnight UTC of the "
                    "first conference day (SOURCE_DATE_EPOCH alone does the same).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing when all is well.")
-def export_program(folder, schedule_path, fmt, output, force, deterministic, quiet):
+def export_program(folder, schedule_path, fmt, output, language, force, deterministic, quiet):
     """Export a solved program for printing, calendars and conference apps.
 
     A schedule that breaks a hard rule is refused (exit 2, nothing written)
@@ -645,9 +648,10 @@ def export_program(folder, schedule_path, fmt, output, force, deterministic, qui
         niic-sched export . --format ics                      # -> program/schedule.ics
         niic-sched export . --schedule program/schedule.yaml --format xlsx -o agenda.xlsx
         niic-sched export book.xlsx --format frab-json
+        niic-sched export . --format xlsx --language es -o program/agenda-es.xlsx
     """
     result = app.export(folder, fmt, schedule_path, output, force=force, deterministic=deterministic,
-                        progress=_progress(quiet))
+                        progress=_progress(quiet), language=language)
     if not quiet:
         _echo(f"Wrote {result.output} ({result.fmt}, {plural(result.sessions, 'session')}).")
 
@@ -672,8 +676,11 @@ def render_program(folder, schedule_path, outdir, templates_dir, door_sheets, no
     Writes index.html (grid per day), sessions/tracks/rooms/speakers pages, a
     personal agenda page with .ics export, assets/, and program.pdf (cover,
     day grids, listing, speaker index, rooms). The site works offline from
-    the file system. A schedule that breaks a hard rule is refused (exit 2)
-    unless --force. Outputs are replaced only once all are rendered.
+    the file system. One edition per language of the conference (`languages`
+    in conference.yaml): the main one in the output folder, every other
+    language L in L/ with its booklet program-L.pdf; each page links the same
+    page in the other editions. A schedule that breaks a hard rule is refused
+    (exit 2) unless --force. Outputs are replaced only once all are rendered.
 
     \b
     Examples:
@@ -684,7 +691,8 @@ def render_program(folder, schedule_path, outdir, templates_dir, door_sheets, no
     result = app.render(folder, schedule_path, outdir, templates_dir=templates_dir, door_sheets=door_sheets,
                         pdf=not no_pdf, force=force, progress=_progress(quiet))
     if not quiet:
-        made = ", ".join(p.name for p in result.files if p.suffix in (".html", ".pdf") and p.name != "agenda.html")
+        made = ", ".join(p.relative_to(result.outdir).as_posix() for p in result.files
+                         if p.suffix == ".pdf" or p.name == "index.html")
         _echo(f"Wrote {result.outdir}/: {made} ({plural(len(result.files), 'file')}, {result.seconds.get('total')} s).")
 
 

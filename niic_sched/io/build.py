@@ -15,8 +15,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..errors import Location, Problem
+from ..i18n import isolate
 from ..model import PAPERS, Day, Pin, Preference, Room, Session, Slot, Speaker
-from ..text import isolate, one_line
+from ..text import one_line
 from .values import (parse_date, parse_id_list, parse_names, parse_positive_int, parse_quantities, parse_ranges,
                      parse_str, parse_time)
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 from ...model import Conference, Pin, Room, Session, Speaker, TimeRange, hhmm
-from ...text import isolate as _isolate, one_line, plural as text_plural
+from ...i18n import isolate as _isolate
+from ...text import one_line, plural as text_plural
 
 
 def isolate(text: str) -> str:
