@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import random
 import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable
 
 from ortools.sat.python import cp_model
 
 from .cpmodel import Model, cp_solver
-from .goals import TimeObjective, evaluate_times, moved_count
+from .goals import TimeObjective, evaluate_times, group_costs, group_terms, moved_count
 from .rules import add_hard_rules
 from .space import Space
 
-FULL_MODEL_PAIR_LIMIT = 60_000    # pair x shared-segment rows above which the start ignores the objective
+FULL_MODEL_PAIR_LIMIT = 60_000    # (pairs + group members) x 4 rows above which the start ignores the objective
 
 
 @dataclass
@@ -34,12 +35,13 @@ class SearchState:
 
 
 def time_terms(m: Model, obj: TimeObjective, free: set[int], current: dict[int, int] | None, *,
-               with_pairs: bool = True, partners=None, segsets=None) -> list[tuple[int, object]]:
+               with_pairs: bool = True, partners=None, segsets=None, groups_of=None) -> list[tuple[int, object]]:
     """The time objective over the starts of model ``m`` (with or without rooms), as
     (weight, literal) terms: unary terms (preferred times) of the sessions in ``free``,
-    and pair terms (overlaps). A pair of two free sessions gets an overlap literal; a
-    free session's overlaps with a session kept at ``current`` fold into its starts'
-    literals; a pair of two kept sessions is a constant and left out."""
+    pair terms (overlaps) and group terms (``goals.group_terms``). A pair of two free
+    sessions gets an overlap literal; a free session's overlaps with a session kept at
+    ``current`` fold into its starts' literals; a pair of two kept sessions is a
+    constant and left out."""
     space = m.space
     partners = obj.partners() if partners is None else partners
     segsets = [[frozenset(o.segs) for o in opts] for opts in space.options] if segsets is None else segsets
@@ -75,6 +77,8 @@ def time_terms(m: Model, obj: TimeObjective, free: set[int], current: dict[int, 
                 for k, lit in m.x[i].items():
                     if segsets[i][k] & segs_q:
                         terms.append((w, lit))
+    if obj.group:
+        terms += group_terms(m, obj, free, current, groups_of)
     return terms
 
 
@@ -93,6 +97,7 @@ class TimeSearch:
                  t0: float, say: Callable[[str], None] | None = None):
         self.space, self.obj = space, obj
         self.partners = obj.partners()
+        self.groups_of = obj.groups_of()
         self.segsets = [[frozenset(o.segs) for o in opts] for opts in space.options]
         self.rng = random.Random(seed)
         self.seed, self.workers, self.deterministic = seed, workers, deterministic
@@ -123,7 +128,8 @@ class TimeSearch:
         m = Model(self.space, with_rooms=False, allowed=allowed)
         add_hard_rules(m)
         terms = [w * lit for w, lit in time_terms(m, self.obj, free_set, current, with_pairs=with_pairs,
-                                                  partners=self.partners, segsets=self.segsets)]
+                                                  partners=self.partners, segsets=self.segsets,
+                                                  groups_of=self.groups_of)]
         if self.moved_cap is not None:
             cap_moves(m, self.obj, free_set, current, self.moved_cap)
         if terms:
@@ -168,7 +174,8 @@ class TimeSearch:
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 return None, status
             times = {i: k for i, (k, _) in m.read(solver).items()}
-        full_objective = len(self.obj.pair) * 4 <= FULL_MODEL_PAIR_LIMIT
+        rows = len(self.obj.pair) + sum(len(members) for members in self.obj.group)
+        full_objective = rows * 4 <= FULL_MODEL_PAIR_LIMIT
         if full_objective and seconds > 0.2:
             m = self.build(None, times, with_pairs=True)
             solver, status2 = self._solve(m, seconds, callback=progress)
@@ -200,7 +207,7 @@ class TimeSearch:
         return set(self.rng.sample(candidates, min(k, len(candidates)))), None
 
     def _worst(self, times: dict[int, int], k: int):
-        cost: dict[int, int] = {}
+        cost: dict[int, int] = dict(group_costs(self.space, self.obj, times)) if self.obj.group else {}
         for (i, j), w in self.obj.pair.items():
             if self.segsets[i][times[i]] & self.segsets[j][times[j]]:
                 cost[i] = cost.get(i, 0) + w
@@ -210,7 +217,14 @@ class TimeSearch:
         ranked = sorted(cost, key=lambda i: (-cost[i], i))[:max(1, k // 2)]
         pick = self.rng.choice(ranked)
         free = {pick}
-        near = [j for j, _ in sorted(self.partners.get(pick, ()), key=lambda t: -t[1])]
+        tie: dict[int, int] = defaultdict(int)    # who shares goals with it, and how much
+        for j, w in self.partners.get(pick, ()):
+            tie[j] += w
+        for members, w in self.groups_of.get(pick, ()):
+            for j in members:
+                if j != pick:
+                    tie[j] += w
+        near = sorted(tie, key=lambda j: -tie[j])   # stable: ties keep the partners' order
         for j in near:
             if len(free) >= k:
                 break
