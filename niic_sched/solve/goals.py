@@ -46,6 +46,17 @@ class TimeObjective:
                 out[i].append((members, w))
         return out
 
+    def as_pairs(self) -> "TimeObjective":
+        """The pair surrogate: each group's members cost its weight per overlapping pair
+        (C(c, 2) >= c - 1 where c of them run at once; equal while at most two do), and no
+        group terms; a cheaper model for a first timetable, never a bound."""
+        pair = defaultdict(int, self.pair)
+        for members, w in self.group.items():
+            for x, a in enumerate(members):
+                for b in members[x + 1:]:
+                    pair[(a, b)] += w
+        return TimeObjective(dict(pair), dict(self.unary), dict(self.baseline))
+
     def partners(self) -> dict[int, list[tuple[int, int]]]:
         out: dict[int, list[tuple[int, int]]] = defaultdict(list)
         for (i, j), w in self.pair.items():
@@ -148,32 +159,45 @@ def group_terms(m: Model, obj: TimeObjective, free: set[int], current: dict[int,
             for g in space.options[i][k].segs:
                 per.setdefault(g, []).append(lit)
         occ[i] = per
+    now = {} if current is None else {i: space.options[i][k].segs for i, k in current.items() if i not in free}
     seen: set[tuple[int, ...]] = set()
-    linear: dict[int, list] = {}                       # literal index -> [literal, weight]
+    at: dict[tuple[int, int], int] = defaultdict(int)   # (free session, segment) -> weight of its literals there
     excess: dict[tuple[tuple[int, ...], int], int] = defaultdict(int)   # (free members S, segment) -> weight
     for i0 in sorted(free):
         for members, w in groups_of.get(i0, ()):
             if members in seen:
                 continue
             seen.add(members)
-            kept: dict[int, int] = defaultdict(int)
-            here: dict[int, list[int]] = defaultdict(list)   # segment -> free members that can run there
+            mine = [i for i in members if i in free]
+            kept: dict[int, int] = {}
             for i in members:
-                if i in free:
+                for g in now.get(i, ()):
+                    kept[g] = kept.get(g, 0) + 1
+            for i in mine:
+                per = occ[i]
+                for g in kept:
+                    if g in per:
+                        at[(i, g)] += w
+            if len(mine) >= 2:
+                here: dict[int, list[int]] = defaultdict(list)   # segment -> free members that can run there
+                for i in mine:
                     for g in occ[i]:
-                        here[g].append(i)
-                elif current is not None and i in current:
-                    for g in space.options[i][current[i]].segs:
-                        kept[g] += 1
-            for g, who in here.items():
-                if kept[g] >= 1:
-                    for i in who:
-                        for lit in occ[i][g]:
-                            entry = linear.setdefault(lit.index, [lit, 0])
-                            entry[1] += w
-                elif len(who) >= 2:
-                    excess[(tuple(who), g)] += w
+                        if g not in kept:
+                            here[g].append(i)
+                for g, who in here.items():
+                    if len(who) >= 2:
+                        excess[(tuple(who), g)] += w
+    linear: dict[int, list] = {}                       # literal index -> [literal, weight]
+    for (i, g), w in at.items():
+        for lit in occ[i][g]:
+            entry = linear.setdefault(lit.index, [lit, 0])
+            entry[1] += w
     terms: list[tuple[int, object]] = [(w, lit) for lit, w in linear.values()]
+    # the current timetable, a hint of every variable added here (CP-SAT starts from it)
+    hinted = current is not None and all(i in current for i in free)
+
+    def runs(i: int, g: int) -> bool:
+        return g in space.options[i][current[i]].segset
     # two free sessions that each run at one segment whatever their start meet at one segment
     # at most: one overlap literal per pair and weight serves all the segments of that weight
     single = {i for i in free if all(len(space.options[i][k].segs) == 1 for k in m.x[i])}
@@ -184,11 +208,15 @@ def group_terms(m: Model, obj: TimeObjective, free: set[int], current: dict[int,
             continue
         e = m.cp.new_int_var(0, len(who) - 1, f"excess[{','.join(map(str, who))}@{g}]")
         m.cp.add(e >= sum(lit for i in who for lit in occ[i][g]) - 1)
+        if hinted:
+            m.cp.add_hint(e, max(0, sum(runs(i, g) for i in who) - 1))
         terms.append((w, e))
     for ((i, j), w), segs in paired.items():
         o = m.cp.new_bool_var(f"meet[{i},{j}]x{w}")
         for g in segs:
             m.cp.add(o >= sum(occ[i][g]) + sum(occ[j][g]) - 1)
+        if hinted:
+            m.cp.add_hint(o, any(runs(i, g) and runs(j, g) for g in segs))
         terms.append((w, o))
     return terms
 

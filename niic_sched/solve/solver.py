@@ -724,7 +724,8 @@ def solve(conf: Conference, opts: SolveOptions | None = None) -> Result:
     job = Job.create(conf, opts)
     check_options(job)
     job.say(f"timetable: {len(job.space.sessions)} sessions, {sum(len(o) for o in job.space.options)} possible "
-            f"starts, {len(job.space.rooms)} rooms, {len(job.obj.pair)} weighted pairs")
+            f"starts, {len(job.space.rooms)} rooms, {len(job.obj.pair)} weighted pairs"
+            + (f", {len(job.obj.group)} weighted groups" if job.obj.group else ""))
 
     baseline = baseline_phase(job)
     first = first_timetable(job, baseline)
