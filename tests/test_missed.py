@@ -160,16 +160,18 @@ def test_the_tabu_counters_and_neighbourhood_models_are_exact(case, seed):
             tt.value += tt.cost_at(i, k) + tt.cost_at(j, q, ignore=i) - before
         assert tt.value == brute(tt.times)
 
-    free = set(rng.sample(range(n), 2))
+    # a neighbourhood: 2 or 3 sessions free, the others kept; its optimum is the best of
+    # every placement of the free ones (the objective: evaluate_times, equal to the brute force above)
+    free = sorted(rng.sample(range(n), min(n, rng.choice([2, 3]))))
     search = TimeSearch(space, obj, seed=0, workers=1, deterministic=True, t0=time.monotonic())
-    m = search.build(free, tt.times)
+    m = search.build(set(free), tt.times)
     solver = cp_solver(workers=1, seed=0, deterministic=True, seconds=5)
     assert solver.solve(m.cp) == cp_model.OPTIMAL
     found = dict(tt.times)
     found.update({i: k for i, (k, _) in m.read(solver).items() if i in free})
-    a, b = sorted(free)
-    best = min(brute({**tt.times, a: ka, b: kb})
-               for ka, kb in itertools.product(range(len(space.options[a])), range(len(space.options[b]))))
+    best = min(evaluate_times(space, obj, {**tt.times, **dict(zip(free, ks))})
+               for ks in itertools.product(*(range(len(space.options[i])) for i in free)))
+    assert evaluate_times(space, obj, found) == best
     assert brute(found) == best
 
 
