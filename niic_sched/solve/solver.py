@@ -956,7 +956,8 @@ def solve(conf: Conference, opts: SolveOptions | None = None) -> Result:
     check_options(job)
     job.say(f"timetable: {plural(len(job.space.sessions), 'session')}, "
             f"{plural(sum(len(o) for o in job.space.options), 'possible start')}, "
-            f"{plural(len(job.space.rooms), 'room')}, {plural(len(job.obj.pair), 'weighted pair')}")
+            f"{plural(len(job.space.rooms), 'room')}, {plural(len(job.obj.pair), 'weighted pair')}"
+            + (f", {plural(len(job.obj.group), 'weighted group')}" if job.obj.group else ""))
 
     if job.obj.baseline:
         kept = keep_in_place(job)
