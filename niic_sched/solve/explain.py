@@ -34,12 +34,15 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
+from ortools.sat.python import cp_model
+
 from ..errors import NoProgram
 from ..model import Conference
 from . import rules
 from .precheck import prechecks
+from .cpmodel import Model, cp_solver
 from .relax import (FEASIBLE, INFEASIBLE, UNKNOWN, Clock, OutOfTime, PartSpace, Relaxation, RoomClasses,
-                    Whole, _Guarded)
+                    Whole, _Guarded, encode)
 from .rules import Reason, Requirement
 from .rules.words import plural
 from .space import Space
@@ -49,6 +52,11 @@ __all__ = ["Explanation", "Reason", "Relaxation", "Requirement", "RoomClasses", 
 
 FIRST_PART = 24        # sessions in the first part of the conference the solver looks at
 GROWTH = 4             # each next part is this many times larger (the last: the whole conference)
+# before a part of more placements than this (sessions x slots x rooms) is modelled, a program
+# of the whole is looked for directly, for this share of the time left (at least DIRECT_SECONDS)
+DIRECT_PLACEMENTS = 100_000
+DIRECT_SHARE = 0.5
+DIRECT_SECONDS = 5.0
 
 
 @dataclass
@@ -182,14 +190,50 @@ def _model(conf: Conference, reqs: dict[str, Requirement], sessions: list[str] |
     return Relaxation(conf, reqs, sessions=sessions, keys=keys, clock=clock), keys
 
 
+def program(space: Space, clock: Clock, seconds: float) -> str:
+    """Is there a program, looked for directly as the solver does (no literals): a
+    timetable in its model (rooms as counting cuts, which every program meets), then
+    rooms for those times. FEASIBLE (one was found), INFEASIBLE (no timetable
+    exists, so no program does) or UNKNOWN (none found within ``seconds``, or no
+    rooms for the timetable found)."""
+    end = time.monotonic() + seconds
+
+    def run(m: Model) -> tuple[int, object]:
+        solver = cp_solver(workers=1, seed=0, deterministic=False, seconds=max(0.05, end - time.monotonic()))
+        # big conferences: presolve costs more than it saves on the way to a first timetable
+        solver.parameters.cp_model_presolve = len(space.sessions) < 200
+        return clock.solve(solver, m.cp), solver
+
+    m = Model(space, with_rooms=False)
+    encode(m, clock)
+    status, solver = run(m)
+    if status == cp_model.INFEASIBLE:
+        return INFEASIBLE
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) or time.monotonic() >= end:
+        return UNKNOWN
+    times = {i: k for i, (k, _) in m.read(solver).items()}
+    clock.step()
+    rooms = Model(space, with_rooms=True, allowed={i: {k} for i, k in times.items()})
+    encode(rooms, clock)
+    status, _ = run(rooms)
+    return FEASIBLE if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else UNKNOWN
+
+
 def _find(conf: Conference, space: Space, clock: Clock) -> _Found | None:
     """The solver's stage: FEASIBLE, or INFEASIBLE with a (minimal) clashing set;
     None when the time ran out before deciding."""
     reqs = rules.requirements(conf)
     exact = RoomClasses.exact_for(conf)
     every = parts(space)
+    looked = False
     for n, part in enumerate(every):
         whole = n == len(every) - 1
+        if not looked and len(part) * len(conf.slots) * len(conf.rooms) > DIRECT_PLACEMENTS:
+            # the small parts have programs and the next models are large: a program of the
+            # whole may be found directly, sooner than a part is proven to have none
+            looked = True
+            if program(space, clock, max(DIRECT_SECONDS, DIRECT_SHARE * clock.left())) == FEASIBLE:
+                return _Found(FEASIBLE, reqs)
         model, keys = _model(conf, reqs, None if whole else part, clock, exact)
         status, core = model.solve(keys)
         if status == UNKNOWN:

@@ -183,7 +183,7 @@ class PartSpace(Space):
         return sorted(k for k, req in requirements.items() if k in used or req.session in mine)
 
 
-def _encode(m: Model, clock: Clock | None) -> None:
+def encode(m: Model, clock: Clock | None) -> None:
     """Every family's constraints (as rules.add_hard_rules), looking at the clock between families."""
     for rule in rules.RULES:
         if clock is not None:
@@ -332,7 +332,7 @@ class Relaxation(_Guarded):
         guards = sorted(self.requirements) if keys is None else sorted(set(keys) & set(self.requirements))
         self.clock.step()
         self.model = Model(self.space, with_rooms=True, guards=guards, active=self.space.active)
-        _encode(self.model, self.clock)
+        encode(self.model, self.clock)
         self._index(sum(len(ys) for ys in self.model.y.values()))
 
     def narrowed(self, keys) -> _Guarded:
@@ -389,7 +389,7 @@ class RoomClasses(_Guarded):
         self.space = space
         self.clock.step()
         m = self.model = Model(space, with_rooms=False, guards=keys, active=getattr(space, "active", None))
-        _encode(m, self.clock)
+        encode(m, self.clock)
         z: dict[tuple[int, int], list] = {}
         groups: dict[frozenset[str], list] = {}
         for i, xs in enumerate(m.x):
@@ -425,12 +425,14 @@ class Whole(_Guarded):
     in a part (``part``: its session ids) by the one-by-one deletion filter (``confirm``).
 
     Dropping one key should leave a program, and a program is quicker found than
-    proven absent: each solve first tries a *witness* model (the part's sessions
-    with every run, every other session with a few of its runs: a program found
-    there is a program of the whole), and only when that finds none the whole
-    model (built then). Cores come from the whole model only."""
+    proven absent: on a large conference each solve first tries a *witness* model
+    (the part's sessions with every run, every other session with a few of its
+    runs: a program found there is a program of the whole), and only when that
+    finds none the whole model (built then; from then on it alone). Cores come
+    from the whole model only."""
 
     SPREAD = 3                # runs of the grid each session outside the part keeps in the witness model
+    WITNESS_SECONDS = 2.0     # at most this for a witness solve (it only saves time; the whole model decides)
 
     def __init__(self, conf: Conference, reqs: dict[str, Requirement], keys, part: Iterable[str], *,
                  exact: bool, clock: Clock | None = None):
@@ -439,8 +441,9 @@ class Whole(_Guarded):
         self.keys_, self.part, self.exact = sorted(set(keys)), set(part), exact
         self._whole: _Guarded | None = None
         self.witness: _Guarded | None = None
-        if exact:
-            classes = room_classes(conf, [reqs[k] for k in self.keys_])
+        classes = room_classes(conf, [reqs[k] for k in self.keys_])
+        # the whole model's size, at most: small, and it is built at once
+        if exact and len(conf.sessions) * len(conf.slots) * (1 + len(classes)) > LP_LITERALS:
             space = PartSpace(conf, keys=self.keys_, rooms=[c[0] for c in classes], spread=self.SPREAD,
                               free=self.part, clock=self.clock)
             self.witness = RoomClasses(conf, reqs, self.keys_, space=space, clock=self.clock)
@@ -462,8 +465,9 @@ class Whole(_Guarded):
         return list(self.keys_)
 
     def solve(self, on, seconds: float | None = None) -> tuple[str, list[str] | None]:
-        if self.witness is not None:
-            status, _ = self.witness.solve(on, seconds)
+        if self.witness is not None and self._whole is None:
+            left = self.clock.left() if seconds is None else seconds
+            status, _ = self.witness.solve(on, min(self.WITNESS_SECONDS, left))
             if status == FEASIBLE:
                 return FEASIBLE, None
         return self.whole().solve(on, seconds)
