@@ -247,7 +247,7 @@ def _find(conf: Conference, space: Space, clock: Clock) -> _Found | None:
     # the core is a hint: check it (in the smaller model of just its requirements) before
     # shrinking, and fall back to every requirement of the part
     narrow = RoomClasses(conf, reqs, core, space=model.space, clock=clock) if exact else model
-    check, smaller = narrow.solve(core)
+    check, smaller = narrow.solve(core, proof=True)
     if check == INFEASIBLE:
         core = smaller
     elif check == FEASIBLE:

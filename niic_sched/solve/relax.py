@@ -41,7 +41,7 @@ from .space import Space
 FEASIBLE, INFEASIBLE, UNKNOWN = "feasible", "infeasible", "unknown"
 WATCH_SECONDS = 0.05          # how often a solve's watcher looks at the interruption flag
 LP_LITERALS = 40_000          # up to this many placement literals a model's solves may use the LP relaxation
-QUICK_SECONDS = 1.0           # a small model's first try, without it
+QUICK_SECONDS = 0.5           # a small model's first try, without the LP
 
 
 class OutOfTime(Exception):
@@ -212,8 +212,9 @@ class _Guarded:
         """The requirement keys this model can enforce (every other one is dropped)."""
         return list(self.model.guards)
 
-    def solve(self, on, seconds: float | None = None) -> tuple[str, list[str] | None]:
-        """(FEASIBLE, None), (UNKNOWN, None) or (INFEASIBLE, keys of ``on`` that suffice)."""
+    def solve(self, on, seconds: float | None = None, *, proof: bool = False) -> tuple[str, list[str] | None]:
+        """(FEASIBLE, None), (UNKNOWN, None) or (INFEASIBLE, keys of ``on`` that suffice).
+        ``proof``: "no program" is the expected answer (a small model uses the LP at once)."""
         on = set(on)
         unknown = on - set(self.model.guards)
         if unknown:
@@ -228,7 +229,8 @@ class _Guarded:
         end = time.monotonic() + seconds
         # without the LP first (fast); a small model, once more with it: the LP proves
         # pigeon-hole cores (n sessions for n - 1 places) at once, which search alone cannot
-        attempts = [0, 2] if self.small else [0]
+        # (with it alone when a proof is expected)
+        attempts = ([2] if proof else [0, 2]) if self.small else [0]
         for n, lp in enumerate(attempts):
             left = end - time.monotonic()
             if left <= 0:
@@ -464,10 +466,10 @@ class Whole(_Guarded):
     def keys(self) -> list[str]:
         return list(self.keys_)
 
-    def solve(self, on, seconds: float | None = None) -> tuple[str, list[str] | None]:
-        if self.witness is not None and self._whole is None:
+    def solve(self, on, seconds: float | None = None, *, proof: bool = False) -> tuple[str, list[str] | None]:
+        if self.witness is not None and self._whole is None and not proof:
             left = self.clock.left() if seconds is None else seconds
             status, _ = self.witness.solve(on, min(self.WITNESS_SECONDS, left))
             if status == FEASIBLE:
                 return FEASIBLE, None
-        return self.whole().solve(on, seconds)
+        return self.whole().solve(on, seconds, proof=proof)

@@ -20,8 +20,9 @@ that does nothing, so a family implements only what concerns it:
   for families that count (rooms): see ``Tracker``.
 * ``segment_caps(space, g, items)``: counting limits on the sessions present in
   one time segment ("at most c of these"), for the lower bound's groups.
-* ``encode(m)``: its CP-SAT constraints; in the explanation's model
-  (``m.guards`` set) each requirement is enforced only while its literal holds.
+* ``encode(m)``: its CP-SAT constraints; in the explanation's models
+  (``m.guards`` set) each requirement is enforced only while its literal holds,
+  and one without a literal (``m.dropped(key)``) is dropped: build nothing for it.
 * ``prechecks(pc)``: fast, sound proofs that no program exists, as ``Reason``.
 * ``describe(conf, reqs)``: sentences for requirements of a minimal clashing set.
 * ``restriction(pc, s, keys, subject)``: what the given requirements take away
