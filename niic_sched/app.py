@@ -24,6 +24,7 @@ and the command line decides that a checked schedule breaking rules is exit 1.
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -43,8 +44,9 @@ Progress = Callable[[str], None] | None
 __all__ = [
     "BadRequest", "CannotWrite", "Refused", "ScheduleBreaksRules", "NoProgram", "NotFound", "InputError",
     "Checked", "Solved", "Added", "Explained", "Rendered", "Exported", "Diffed", "Templated", "Converted",
-    "Generated", "check", "solve", "add", "explain", "render", "export", "diff", "template", "convert",
-    "generate", "publishable",
+    "Generated", "Explored", "Moved", "InterestsImported", "SurveyRefused", "AmbiguousAnswers", "check", "solve",
+    "add", "explain", "render", "export", "diff", "template", "convert", "generate", "where", "move",
+    "import_interests", "publishable",
 ]
 
 
@@ -467,3 +469,356 @@ def generate(out, *, sessions: int = 60, rooms: int = 12, days: int = 3, slots: 
                                       attendees=attendees, late=late, seed=seed, force=force)
     _written(out, write)
     return Generated(out, summary)
+
+
+# -- where and move: what if a session moved? --------------------------------------------------------------------
+def _escaped(text: str) -> str:
+    """A value typed on the command line, control characters shown escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
+
+
+def _listed(items, limit: int = 12) -> str:
+    items = list(items)
+    return ", ".join(items[:limit]) + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def _what_if_inputs(folder, schedule_path, progress: Progress):
+    """The conference, the schedule path and the schedule, checked to fit each other
+    (program.ScheduleMismatch, exit 2, when it names an unknown session or room...)."""
+    from .program import PlacedProgram
+    conf = _load(folder, progress)
+    schedule_path = _schedule_path(folder, schedule_path)
+    schedule = read_schedule(schedule_path)
+    PlacedProgram.build(conf, schedule, source=str(schedule_path))
+    return conf, schedule_path, schedule
+
+
+def _session_of(conf: Conference, sid: str):
+    import difflib
+    s = conf.session.get(str(sid).strip())
+    if s is not None:
+        return s
+    near = difflib.get_close_matches(str(sid).strip(), sorted(conf.session), n=3, cutoff=0.6)
+    raise bad_request(f"session {_escaped(sid)}", f"is not a session of {conf.name or 'the conference'}",
+                      (f"did you mean {' or '.join(near)}? " if near else "")
+                      + "give a session id as written in its file's id: key (e.g. s0013)")
+
+
+def _day_of(conf: Conference, text: str):
+    import datetime as dt
+    from .text import weekday_name
+    raw = str(text).strip()
+    days = [d.date for d in conf.days]
+    choices = f"the conference days are {_listed(d.isoformat() for d in days)}"
+    try:
+        day = dt.date.fromisoformat(raw)
+    except ValueError:
+        named = [d for d in days if raw.lower() in (weekday_name(d).lower(), weekday_name(d)[:3].lower())]
+        if len(named) == 1:
+            return named[0]
+        if len(named) > 1:
+            raise bad_request(f"day {_escaped(raw)}", f"names {len(named)} conference days",
+                              f"give the date: {_listed(d.isoformat() for d in named)}") from None
+        raise bad_request(f"day {_escaped(raw)}", "is not a date (YYYY-MM-DD) or a weekday of the conference",
+                          choices) from None
+    if day not in conf.day:
+        raise bad_request(f"day {raw}", "is not a conference day", choices)
+    return day
+
+
+def _start_of(conf: Conference, day, text: str) -> int:
+    from .io.values import parse_time
+    from .model import hhmm
+    starts = sorted({sl.start for sl in conf.day[day].slots})
+    choices = f"the slots of {day} start at {_listed(hhmm(t) for t in starts)}"
+    problems: list[Problem] = []
+    start = parse_time(str(text).strip(), f"start {_escaped(text)}", problems, "start")
+    if start is None:
+        raise bad_request(f"start {_escaped(text)}", "is not a time of day (HH:MM)", choices)
+    if start not in starts:
+        raise bad_request(f"start {_escaped(text)}", f"is not the start of a slot on {day}", choices)
+    return start
+
+
+def _room_of(conf: Conference, text: str) -> str:
+    import difflib
+    raw = str(text).strip()
+    if raw in conf.room:
+        return raw
+    by_name = [r.id for r in conf.rooms if r.name.casefold() == raw.casefold()]
+    if len(by_name) == 1:
+        return by_name[0]
+    near = difflib.get_close_matches(raw, sorted(conf.room), n=3, cutoff=0.6)
+    raise bad_request(f"room {_escaped(raw)}", "is not a room of rooms.yaml",
+                      (f"did you mean {' or '.join(near)}? " if near else "")
+                      + f"the rooms are {_listed(r.id for r in conf.rooms)}")
+
+
+@dataclass
+class Explored:
+    conf: Conference
+    schedule_path: Path
+    alternatives: object                     # whatif.Alternatives
+
+
+def where(session: str, folder=".", schedule_path=None, *, top: int = 10, include_breaking: bool = False,
+          progress: Progress = None) -> Explored:
+    """The best other placements of ``session`` in the schedule [default:
+    FOLDER/program/schedule.yaml], ranked by the change of the soft goals, those
+    that keep every hard rule first (whatif.where). An unknown session, or a
+    schedule that does not fit the conference, is a BadRequest/ScheduleMismatch."""
+    from . import whatif
+    conf, schedule_path, schedule = _what_if_inputs(folder, schedule_path, progress)
+    s = _session_of(conf, session)
+    return Explored(conf, schedule_path, whatif.where(conf, schedule, s.id, top=top,
+                                                      include_breaking=include_breaking))
+
+
+@dataclass
+class Moved:
+    conf: Conference
+    schedule_path: Path
+    verdict: object                          # whatif.Verdict
+    write: bool                              # asked to write
+    written: bool = False                    # the schedule (and the pin) were written
+    refused: bool = False                    # asked to write, but the move breaks hard rules (no force)
+    version: Path | None = None              # the replaced schedule, kept as program/versions/schedule-<N>.yaml
+    pin_file: Path | None = None             # the session file the pin was (or would be) written into
+
+
+def _session_file(folder, s) -> Path:
+    """The YAML file a session was read from."""
+    where = getattr(s.where, "file", None) or str(s.where).rsplit(":", 1)[0]
+    for path in (conference_home(folder) / where, Path(folder) / where, Path(where)):
+        if path.is_file():
+            return path
+    raise bad_request(str(s.where), f"the file of {s.id} is not where it was read from",
+                      "run the move again from the folder you loaded")
+
+
+def _plain(value):
+    """A value read from YAML (line-numbered mappings) as plain dicts and lists, for writing again."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _edited_meta(old: dict, quality: Quality, verdict, version_rel: str | None) -> dict:
+    """The schedule's meta after a hand move: the recount of every goal; the solver's
+    own figures that no longer describe it (status, times, objective of the search) go."""
+    meta = {"objective": quality.total,
+            "goals": {g.goal: {"count": g.count, "weight": g.weight, "cost": g.cost} for g in quality.goals}}
+    for key in ("lower_bound", "bound_method"):     # a bound holds for every schedule of the conference
+        if key in old:
+            meta[key] = old[key]
+    meta["status"] = "edited"
+    earlier = old.get("moved") if isinstance(old.get("moved"), list) else []
+    meta["moved"] = [_plain(m) for m in earlier] + [{
+        "session": verdict.session.id, "from": verdict.current.to if verdict.current else None,
+        "to": verdict.target.to, **({"pinned": True} if verdict.pinned else {})}]
+    if version_rel is not None:
+        meta["baseline"] = version_rel
+    meta["top_penalties"] = [text for _, text in quality.top[:5]]
+    return meta
+
+
+def move(session: str, day: str, start: str, room: str | None = None, folder=".", schedule_path=None, *,
+         write: bool = False, pin: bool = False, force: bool = False, progress: Progress = None) -> Moved:
+    """Move ``session`` to ``day`` (YYYY-MM-DD or a weekday) ``start`` (HH:MM) in ``room``
+    (None: its room if it fits then, else the best that does) in the schedule [default:
+    FOLDER/program/schedule.yaml]: the verdict (whatif.move) on every hard rule and soft
+    goal. With ``write`` the new schedule replaces the old, which is kept as
+    program/versions/schedule-<N>.yaml; with ``pin`` the session's YAML file gets
+    ``pin: {day, start, room}`` too (comments and layout kept). A move that breaks a hard
+    rule is not written unless ``force`` (``refused``). Unknown session, day, start or room,
+    and ``pin`` on a workbook conference: BadRequest, nothing written."""
+    from . import whatif
+    from .io.atomic import write_bytes_atomic
+    from .io.pin_writer import PinError, write_pin
+    from .model import hhmm
+    from .versions import keep
+    conf, schedule_path, schedule = _what_if_inputs(folder, schedule_path, progress)
+    s = _session_of(conf, session)
+    date = _day_of(conf, day)
+    minutes = _start_of(conf, date, start)
+    room_id = _room_of(conf, room) if room is not None else None
+    pin_file = None
+    if pin:
+        if is_workbook_path(folder):
+            row = getattr(s.where, "cell", None)
+            line = f"row {row.lstrip('ABCDEFGHIJKLMNOPQRSTUVWXYZ')} of the Sessions sheet" if row else "its row"
+            raise bad_request(str(s.where) or str(folder),
+                              f"--pin writes the pin into the session's YAML file, and {folder} is a workbook "
+                              "(niic-sched does not rewrite workbooks)",
+                              f"move without --pin, then write the day, start and room into the pin_day, pin_start and "
+                              f"pin_room cells of {line}")
+        pin_file = _session_file(folder, s)
+    verdict = whatif.move(conf, schedule, s.id, date, minutes, room_id, pin=pin)
+    result = Moved(conf, schedule_path, verdict, write, pin_file=pin_file)
+    if not write or (not verdict.moves and not pin):
+        return result
+    if verdict.breaks and not force:
+        result.refused = True
+        return result
+    from .versions import versions_dir
+    home = conference_home(folder)
+    original = pin_file.read_bytes() if pin_file is not None else None
+    version = None
+    new_dir = None if versions_dir(schedule_path.parent).exists() else versions_dir(schedule_path.parent)
+    try:
+        if pin_file is not None:
+            try:
+                write_pin(pin_file, s.id, verdict.pinned, shown=str(pin_file))
+            except PinError as exc:
+                by_hand = f"pin: {{day: {date}, start: \"{hhmm(minutes)}\", room: {verdict.target.room}}}"
+                raise bad_request(str(pin_file), str(exc).split(": ", 1)[-1],
+                                  f"write {by_hand} into the file by hand") from None
+        if verdict.moves:
+            version = keep(schedule_path)
+            try:
+                rel = version.relative_to(home).as_posix()
+            except ValueError:
+                rel = str(version)
+            quality = evaluate(conf, verdict.schedule)
+            new = dataclasses.replace(verdict.schedule, meta=_edited_meta(schedule.meta, quality, verdict, rel))
+            write_schedule(new, schedule_path, verdict.conf)
+    except BaseException as exc:
+        if original is not None:
+            try:
+                write_bytes_atomic(pin_file, original)
+            except OSError:
+                pass
+        if version is not None:
+            try:
+                version.unlink()
+                if new_dir is not None:
+                    new_dir.rmdir()
+            except OSError:
+                pass
+        if isinstance(exc, OSError) and not isinstance(exc, CannotWrite):
+            raise CannotWrite(getattr(exc, "filename", None) or schedule_path, exc) from exc
+        raise
+    result.written = True
+    result.version = version
+    return result
+
+
+# -- interests from a registration survey ------------------------------------------------------------------
+class SurveyRefused(BadRequest):
+    """A survey that is read but not imported: nothing written. ``imported`` is the
+    result as it would have been (its report says what was read and matched)."""
+
+    def __init__(self, problems, survey, imported: "InterestsImported"):
+        self.survey, self.imported = survey, imported
+        super().__init__(problems)
+
+
+class AmbiguousAnswers(SurveyRefused):
+    """Survey answers that fit several sessions, none resolved (--pick, --skip-ambiguous)."""
+
+    def summary(self) -> str:
+        n = len(self.problems)
+        return "\n".join([f"{self.survey}: {_plural(n, 'ambiguous answer')}; nothing written:"]
+                         + [f"  {p}" for p in self.problems])
+
+
+@dataclass
+class InterestsImported:
+    conf: Conference
+    survey: Path
+    output: Path                             # DIR/interests.csv
+    outcome: object                          # io.survey.Outcome: what was read, matched, picked, skipped
+    rows: list[tuple[str, str]]              # (pseudonym, session) as written (or as they would be)
+    written: bool                            # False for --dry-run
+    replaced: bool                           # an interests.csv was there (and, written, is replaced)
+    salt: str                                # "created DIR/.interests-salt", "DIR/.interests-salt", "--salt"...
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def attendees(self) -> int:
+        return len({a for a, _ in self.rows})
+
+    def report(self) -> list[str]:
+        from .io.survey import report_lines
+        return report_lines(self.outcome, {s.id: s.title for s in self.conf.sessions})
+
+
+def import_interests(survey, folder=".", *, shape: str | None = None, attendee_column: str | None = None,
+                     column: str | None = None, sheet: str | None = None, cutoff: float | None = None,
+                     picks: Sequence[tuple[int, str]] = (), skip_ambiguous: bool = False, salt: str | None = None,
+                     force: bool = False, dry_run: bool = False, progress: Progress = None) -> InterestsImported:
+    """Read a registration survey (``shape`` long, choices or columns; None: detect it),
+    match its answers to the sessions of the conference folder ``folder`` and write
+    FOLDER/interests.csv with every attendee pseudonymised (a salted hash; the salt
+    kept in FOLDER/.interests-salt, made once, or ``salt``). Unmatched answers are
+    reported and skipped; ambiguous ones stop the import (AmbiguousAnswers, nothing
+    written) unless ``picks`` resolve them or ``skip_ambiguous``. An existing
+    interests.csv is replaced only with ``force`` (it is not kept as a version).
+    ``dry_run``: everything but the writing."""
+    from .io import survey as sv
+    folder, survey = Path(folder), Path(survey)
+    say = _say(progress)
+    if is_workbook_path(folder):
+        raise bad_request(str(folder), "interests import writes interests.csv into a conference folder, and this is "
+                          "a workbook", f"convert it (niic-sched convert {folder} DIR/), import there, and convert back")
+    try:
+        conf = _load(folder, progress)
+    except InputError as exc:
+        if exc.problems and all(str(p.where).startswith(sv.INTERESTS_FILE) or p.file == sv.INTERESTS_FILE
+                                for p in exc.problems):
+            raise InputError(list(exc.problems) + [Problem(
+                str(folder / sv.INTERESTS_FILE), "cannot be read as attendee,session rows: if it is a survey export, "
+                "it holds names or emails and does not belong in the conference folder",
+                f"move it out and import it: niic-sched interests import ../survey.csv --dir {folder} --force")]) from None
+        raise
+    output = folder / sv.INTERESTS_FILE
+    replaced = os.path.lexists(output)
+    if replaced and not force and not dry_run:
+        raise bad_request(str(output), "already exists (interests.csv is not kept as a version when replaced)",
+                          "add --force to replace it (copy it first if you want to keep it), or --dry-run to "
+                          "see the report")
+    warnings = []
+    try:
+        inside = survey.resolve().is_relative_to(folder.resolve())
+    except OSError:
+        inside = False
+    if inside:
+        warnings.append(f"{survey} is inside the conference folder: move it out, so that the names and emails in "
+                        "it stay out of the folder")
+    for w in warnings:
+        say(f"warning: {w}")
+    table = sv.read_survey(survey, sheet=sheet)
+    matcher = sv.Matcher(conf.sessions, sv.DEFAULT_CUTOFF if cutoff is None else cutoff)
+    parsed = sv.parse_survey(table, matcher, shape=shape, attendee_column=attendee_column, column=column)
+    outcome = sv.resolve(parsed, matcher, picks, skip_ambiguous=skip_ambiguous)
+    if salt is not None and not salt.strip():
+        raise bad_request("--salt", "is empty: the attendees' hashes would be keyed with nothing",
+                          f"give a secret, or leave --salt out to use (or make) {folder / sv.SALT_FILE}")
+    if salt is not None:
+        salt_bytes, salt_note, new = salt.encode("utf-8"), "the salt given with --salt", False
+    else:
+        salt_bytes = sv.read_salt(folder)
+        new = salt_bytes is None
+        salt_bytes = salt_bytes or sv.new_salt()
+        salt_note = (f"a new salt, {'to be ' if dry_run else ''}kept in {folder / sv.SALT_FILE}" if new
+                     else f"the salt kept in {folder / sv.SALT_FILE}")
+    rows = sv.pseudonymised(outcome.interests, salt_bytes)
+    result = InterestsImported(conf, survey, output, outcome, rows, written=False, replaced=replaced,
+                               salt=salt_note, warnings=warnings)
+    if outcome.unresolved:
+        raise AmbiguousAnswers(sv.ambiguity_problems(outcome, {s.id: s.title for s in conf.sessions}), survey,
+                               result)
+    if not rows:
+        raise SurveyRefused([Problem(str(survey), "no answer names a session of the conference: nothing written",
+                                     "check the report: the answer column (--column), the attendee column "
+                                     "(--attendee-column), the format (--format), or that the survey is for "
+                                     f"the conference in {folder}")], survey, result)
+    if dry_run:
+        return result
+    if new:
+        _written(folder / sv.SALT_FILE, lambda: sv.write_salt(folder, salt_bytes))
+    _written(output, lambda: sv.write_interests(folder, rows))
+    result.written = True
+    return result

@@ -1,8 +1,8 @@
 """Command line: parse the options, call a use case (niic_sched.app), print its result.
 
 Exceptions become exit codes in one place (EXIT_CODES, applied by
-UseCaseCommand.invoke to every command): 0 done, 1 a checked schedule breaks a
-hard rule, 2 bad input (nothing written), 3 no program exists, 4 no program
+UseCaseCommand.invoke to every command): 0 done, 1 a checked schedule (or a
+move) breaks a hard rule, 2 bad input (nothing written), 3 no program exists, 4 no program
 found within the limits (one may exist), 130 interrupted.
 """
 from __future__ import annotations
@@ -142,12 +142,15 @@ def cli():
         niic-sched check . --schedule program/schedule.yaml
         niic-sched render . -o program         # HTML site + program.pdf
         niic-sched add late/*.yaml             # late proposals; the published program stays
+        niic-sched where s0013                 # where else could a session go?
+        niic-sched move s0013 --to 2014-12-08 13:30 r104 --write
         niic-sched diff program/versions/schedule-1.yaml program/schedule.yaml
         niic-sched generate demo/ --sessions 60   # a synthetic conference to try it all on
+        niic-sched interests import ../survey.csv  # interests.csv from a registration survey
 
-    Exit codes: 0 done, 1 a checked schedule breaks a hard rule, 2 bad input
-    (nothing written), 3 no program exists, 4 none found within the time
-    limit, 130 interrupted.
+    Exit codes: 0 done, 1 a checked schedule (or a move) breaks a hard rule,
+    2 bad input (nothing written), 3 no program exists, 4 none found within
+    the time limit, 130 interrupted.
     """
 
 
@@ -318,6 +321,206 @@ def diff_schedules(old, new, folder, fmt, output):
         click.echo(result.data.decode("utf-8").lstrip("\ufeff"), nl=False)
     else:
         click.echo(f"Wrote {result.output}: {result.diff.summary()}.")
+
+
+# -- what if: where and move -------------------------------------------------------------------------------------
+def _shown(text) -> str:
+    """Text from the inputs for the terminal: control characters escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
+
+
+def _name(text) -> str:
+    """A title or a name for the terminal: escaped, and isolated when it runs right to left."""
+    from .text import isolate
+    return isolate(_shown(text))
+
+
+def _session_line(s) -> str:
+    return f"{s.id} “{_name(s.title)}” ({s.format}{', ' + _shown(s.track) if s.track else ''}, {s.duration} min)"
+
+
+def _deltas(changed) -> str:
+    return ", ".join(d.text for d in changed) or "no soft goal changes"
+
+
+@cli.command("where")
+@click.argument("session")
+@FOLDER
+@click.option("--schedule", "schedule_path", type=click.Path(path_type=Path), default=None,
+              help="The schedule to look in [default: FOLDER/program/schedule.yaml].")
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
+              help="How many placements to list (and, with --all, how many breaking ones).")
+@click.option("--all", "include_breaking", is_flag=True,
+              help="Also list the best placements that break a hard rule, each with what it breaks.")
+@click.option("-q", "--quiet", is_flag=True, help="No input warnings on stderr.")
+def where_session(session, folder, schedule_path, top, include_breaking, quiet):
+    """Where else could SESSION go? The best other placements in the schedule.
+
+    Every start of the slot grid that holds the session, in every room, is
+    tried against the hard rules; those that keep them all are listed first,
+    ranked by the change of the weighted soft goals (lowest first: negative
+    is better), each goal's change named. Each line starts with
+    DAY START ROOM, ready to paste after move --to.
+
+    \b
+    Examples:
+        niic-sched where s0013                  # the folder here, program/schedule.yaml
+        niic-sched where s0013 conf/ --top 5
+        niic-sched where s0013 --all            # + the best ones that break a rule, and why
+        niic-sched move s0013 --to 2014-12-08 13:30 r104
+    """
+    result = app.where(session, folder, schedule_path, top=top, include_breaking=include_breaking,
+                       progress=_progress(quiet))
+    found = result.alternatives
+    s, now = found.session, found.current
+    click.echo(f"{_session_line(s)} is {'at ' + now.to if now else 'not placed'} in {result.schedule_path}.")
+    if s.pin is not None:
+        click.echo(f"It is pinned ({_shown(s.pin)}, {s.at('pin')}): a placement elsewhere breaks its pin; "
+                   "move --pin moves the pin with it.")
+    width = max([len(a.spot.to) for a in found.feasible + found.breaking] + [16])
+    if found.feasible:
+        more = f"; the best {len(found.feasible)}" if found.n_feasible > len(found.feasible) else ""
+        verb = "keeps" if found.n_feasible == 1 else "keep"
+        click.echo(f"{_plural(found.n_feasible, 'other placement' if now else 'placement')} {verb} every hard "
+                   f"rule{more}, by cost change (negative is better):")
+        for a in found.feasible:
+            click.echo(f"  {a.spot.to:<{width}}  {a.cost:+6d}  {_deltas(a.changed)}")
+    else:
+        click.echo(f"No {'other ' if now else ''}placement keeps every hard rule "
+                   f"({_plural(found.n_breaking, 'placement')} over {_plural(found.n_starts, 'start')} {'breaks' if found.n_breaking == 1 else 'break'} one"
+                   + ("" if include_breaking or not found.n_breaking else "; --all lists the best of them") + ").")
+    if include_breaking and found.breaking:
+        click.echo(f"Breaking a hard rule (the best {len(found.breaking)} of {found.n_breaking}: fewest rules "
+                   "broken, then cost change):")
+        for a in found.breaking:
+            click.echo(f"  {a.spot.to:<{width}}  {a.cost:+6d}  {_deltas(a.changed)}")
+            for v in a.violations[:3]:
+                click.echo(f"      breaks {_shown(v)}")
+            if len(a.violations) > 3:
+                click.echo(f"      and {len(a.violations) - 3} more "
+                           f"(niic-sched move {s.id} --to {a.spot.to} lists them)")
+    elif found.n_breaking and found.feasible:
+        verb = "breaks" if found.n_breaking == 1 else "break"
+        click.echo(f"{_plural(found.n_breaking, 'more placement')} {verb} a hard rule (--all lists the best).")
+    best = found.feasible[0] if found.feasible else None
+    if best is not None:
+        click.echo(f"Try one: niic-sched move {s.id} --to {best.spot.to}")
+
+
+def _split_to(to: str, rest: tuple, folder_opt):
+    """--to DAY START [ROOM] [DIR]: the values after --to, quoted together or not."""
+    parts = str(to).split() + list(rest)
+    usage = "--to takes DAY START [ROOM], e.g. --to 2014-12-08 13:30 r101 (then, optionally, the folder)"
+    if len(parts) < 2 or len(parts) > 4 or (len(parts) == 4 and folder_opt is not None):
+        raise click.UsageError(usage)
+    day, start, room, folder = parts[0], parts[1], None, folder_opt
+    if len(parts) == 4:
+        room, folder = parts[2], Path(parts[3])
+    elif len(parts) == 3:
+        third = Path(parts[2])
+        is_conference = (third.is_dir() and (third / "conference.yaml").is_file()) or third.suffix.lower() == ".xlsx"
+        if folder_opt is None and is_conference:
+            folder = third
+        else:
+            room = parts[2]
+    return day, start, room, folder if folder is not None else Path(".")
+
+
+@cli.command("move", unwritable="make the conference folder writable; nothing was changed")
+@click.argument("session")
+@click.option("--to", "to", required=True, metavar="DAY START [ROOM]",
+              help="Where to: the day (YYYY-MM-DD, or a weekday), the start of a slot (HH:MM) and, "
+                   "optionally, the room id (as where prints them).")
+@click.argument("rest", nargs=-1, metavar="[DIR]")
+@click.option("--dir", "folder_opt", type=click.Path(path_type=Path), default=None,
+              help="The conference folder or workbook [default: the one here, or DIR].")
+@click.option("--schedule", "schedule_path", type=click.Path(path_type=Path), default=None,
+              help="The schedule to change [default: FOLDER/program/schedule.yaml].")
+@click.option("--write", is_flag=True,
+              help="Write the new schedule (the previous one is kept in program/versions/). "
+                   "Without it nothing is written.")
+@click.option("--pin", is_flag=True,
+              help="Also pin the session there: pin: {day, start, room} in its YAML file, "
+                   "comments and layout kept (with --write; folders only, not workbooks).")
+@click.option("--force", is_flag=True, help="With --write: write the move even though it breaks a hard rule.")
+@click.option("-q", "--quiet", is_flag=True, help="No input warnings on stderr.")
+def move_session(session, to, rest, folder_opt, schedule_path, write, pin, force, quiet):
+    """What if SESSION moved to DAY START [ROOM]? Checks it, and writes it with --write.
+
+    Every hard rule is checked on the schedule with the session moved (in
+    sentences naming the rule, the speaker, the room and the sessions); the
+    change of each soft goal and the speakers of the session are printed.
+    Without ROOM the session keeps its room if the room is free then and fits
+    it, else the best room that is gets chosen, and the command says which.
+
+    Nothing is written without --write. With --write the new schedule replaces
+    FOLDER/program/schedule.yaml (atomically) and the previous one is kept as
+    program/versions/schedule-<N>.yaml, as add does; --pin also pins the
+    session in its file. A move that breaks a hard rule is not written
+    unless --force.
+
+    Exit codes: 0 the move keeps every hard rule, 1 it breaks one (written
+    only with --force), 2 an unknown session, day, start or room (nothing
+    written).
+
+    \b
+    Examples:
+        niic-sched where s0013                            # where could it go?
+        niic-sched move s0013 --to 2014-12-08 13:30       # keep its room if it can
+        niic-sched move s0013 --to 2014-12-08 13:30 r104 conf/
+        niic-sched move s0013 --to Monday 13:30 r104 --write --pin
+        niic-sched diff program/versions/schedule-1.yaml program/schedule.yaml
+    """
+    day, start, room, folder = _split_to(to, rest, folder_opt)
+    result = app.move(session, day, start, room, folder, schedule_path, write=write, pin=pin, force=force,
+                      progress=_progress(quiet))
+    v = result.verdict
+    s = v.session
+    click.echo(f"{_session_line(s)}: {v.current.to if v.current else 'not placed'} -> {v.target.to}")
+    if not v.room_given and v.room_note:
+        click.echo(f"  room: {_shown(v.room_note)}")
+    if not v.moves:
+        click.echo(f"{s.id} is already there." + ("" if pin else " Nothing to move."))
+    if v.violations:
+        click.echo(f"Breaks {_plural(len(v.violations), 'hard rule')}:")
+        for x in v.violations:
+            click.echo(f"  {_shown(x)}")
+    else:
+        click.echo("Every hard rule holds" + (" (with the new pin)." if pin else "."))
+    if v.fixed:
+        click.echo("No longer broken:")
+        for x in v.fixed:
+            click.echo(f"  {_shown(x)}")
+    click.echo(f"Soft goals (count before -> after, cost change; total {v.before_total} -> {v.after_total}, "
+               f"{v.after_total - v.before_total:+d}):")
+    for d in v.deltas:
+        mark = f"{d.cost:+d}" if d.delta else "0"
+        click.echo(f"  {d.label:<44} {d.before:>5} -> {d.after:<5} {mark:>6}")
+    names = ", ".join(f"{_name(p.name)} ({p.id})" for p in v.speakers)
+    click.echo(f"Speakers affected: {names}." if v.moves and names else
+               "Speakers affected: none." if v.moves else "Speakers affected: none (nothing moves).")
+    if result.written:
+        parts = []
+        if result.version is not None:
+            parts.append(f"wrote {result.schedule_path}; kept the previous schedule as {result.version}")
+        if pin and result.pin_file is not None:
+            parts.append(f"pinned {s.id} in {result.pin_file}")
+        click.echo(_upper(("; ".join(parts)) + ".") + (" (--force: it breaks hard rules)" if v.breaks else ""))
+        if result.version is not None:
+            click.echo(f"Tell its speakers: niic-sched diff {result.version} {result.schedule_path} "
+                       f"--dir {folder} --format csv -o notices.csv")
+    elif result.refused:
+        click.echo(f"Nothing written: the move breaks {_plural(len(v.violations), 'hard rule')} "
+                   "(--force writes it all the same).")
+    elif v.moves or pin:
+        what = "the schedule" + (f" and the pin in {result.pin_file}" if pin and result.pin_file else "")
+        click.echo(f"Nothing written (a preview): add --write to write {what}.")
+    if v.breaks:
+        raise Shown(app.ScheduleBreaksRules(str(result.schedule_path), list(v.violations)))
+
+
+def _upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 @cli.command()
@@ -521,6 +724,112 @@ def _generated(summary, out: Path) -> str:
     if n("late"):
         parts.append(f"{_plural(n('late'), 'late proposal')} in {out / 'late'}")
     return ", ".join(parts) or str(summary)
+
+
+@cli.group(cls=Cli)
+def interests():
+    """Attendee interests (DIR/interests.csv): who wants to attend what.
+
+    \b
+    Examples:
+        niic-sched interests import ~/Downloads/registration.csv
+        niic-sched interests import responses.xlsx --dir niic2014/ --dry-run
+    """
+
+
+def _pick(ctx, param, values):
+    """--pick ROW=SESSION (ROW may be a list: 3,7,12=s0008) -> [(row, session)]."""
+    out = []
+    for value in values:
+        rows, eq, sid = value.partition("=")
+        try:
+            numbers = [int(r) for r in rows.split(",")]
+        except ValueError:
+            numbers = []
+        if not eq or not sid.strip() or not numbers or min(numbers) < 1:
+            raise click.BadParameter(f"{value!r}: write ROW=SESSION, e.g. --pick 7=s0012 (the row the report "
+                                     "shows beside the ambiguous answer)", ctx=ctx, param=param)
+        out.extend((n, sid.strip()) for n in numbers)
+    return out
+
+
+@interests.command("import", nothing="Nothing written.", unwritable="make the conference folder writable")
+@click.argument("survey", type=click.Path(path_type=Path))
+@click.option("--dir", "folder", type=click.Path(path_type=Path), default=Path("."), show_default=True,
+              help="The conference folder: its sessions are matched, its interests.csv written.")
+@click.option("--format", "shape", type=click.Choice(["auto", "long", "choices", "columns"]), default="auto",
+              show_default=True, help="long: a row per attendee and session; choices: a multi-choice cell per "
+                                      "attendee; columns: a column per session; auto: found from the file.")
+@click.option("--attendee-column", metavar="NAME", default=None,
+              help="The column naming each respondent (a header or a column letter) [default: an email, attendee, "
+                   "respondent id or name column, else the first].")
+@click.option("--column", metavar="NAME", default=None,
+              help="The answer column of the long and choices formats [default: the one naming sessions most].")
+@click.option("--sheet", default=None, help="The sheet of an .xlsx survey [default: the first].")
+@click.option("--cutoff", type=click.FloatRange(0.5, 1.0), default=0.85, show_default=True,
+              help="How similar (difflib ratio) an answer must be to a title to match it fuzzily.")
+@click.option("--pick", "picks", multiple=True, metavar="ROW=SESSION", callback=_pick,
+              help="Resolve the ambiguous answer of row ROW (as the report numbers it) as SESSION. Repeatable.")
+@click.option("--skip-ambiguous", is_flag=True, help="Skip the ambiguous answers instead of refusing to write.")
+@click.option("--salt", default=None,
+              help="The secret the attendees are hashed with [default: DIR/.interests-salt, made once].")
+@click.option("--force", is_flag=True, help="Replace an existing DIR/interests.csv (it is not kept as a version).")
+@click.option("--dry-run", is_flag=True, help="Print the report, write nothing.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only warnings (unmatched and skipped answers).")
+def interests_import(survey, folder, shape, attendee_column, column, sheet, cutoff, picks, skip_ambiguous, salt,
+                     force, dry_run, quiet):
+    """Turn a registration survey into DIR/interests.csv.
+
+    SURVEY is a form tool's export (Google Forms, SurveyMonkey, Typeform,
+    Eventbrite): a UTF-8 CSV or an .xlsx (its first sheet, or --sheet), in
+    one of three shapes: a row per attendee and session (long), a multi-choice
+    cell per attendee holding titles or ids (choices; separated by ; or , --
+    titles that hold commas are recognised), or a column per session headed by
+    its title or id (columns; any cell but blank, no, 0 or false counts).
+
+    Answers match sessions by id or title whatever the case, accents,
+    punctuation and spacing, then fuzzily (--cutoff); every fuzzy match is
+    listed with what it matched. Unmatched answers are listed and skipped.
+    An ambiguous answer (it fits several sessions) stops the import, nothing
+    written (exit 2), until --pick ROW=SESSION or --skip-ambiguous.
+
+    Attendees are written as salted hashes: no name or email of the survey
+    enters the folder (the salt is DIR/.interests-salt; keep it private).
+
+    \b
+    Examples:
+        niic-sched interests import ../registration.csv --dry-run
+        niic-sched interests import ../registration.csv --pick 14=s0017
+        niic-sched interests import responses.xlsx --dir niic2014/ --format columns --force
+    """
+    try:
+        result = app.import_interests(survey, folder, shape=None if shape == "auto" else shape,
+                                      attendee_column=attendee_column, column=column, sheet=sheet, cutoff=cutoff,
+                                      picks=picks, skip_ambiguous=skip_ambiguous, salt=salt, force=force,
+                                      dry_run=dry_run, progress=_progress(quiet))
+    except app.SurveyRefused as exc:
+        if not quiet:
+            click.echo("\n".join(exc.imported.report()))
+        raise
+    if not quiet:
+        click.echo("\n".join(result.report()))
+    outcome = result.outcome
+    skipped = len(outcome.unmatched) + outcome.ambiguous_skipped
+    if skipped:
+        parts = [_plural(len(outcome.unmatched), "unmatched answer")] if outcome.unmatched else []
+        parts += [_plural(outcome.ambiguous_skipped, "ambiguous answer")] if outcome.skipped else []
+        _err(f"warning: {' and '.join(parts)} skipped: {'they are' if skipped != 1 else 'it is'} not in "
+             f"{result.output.name}" + (" (listed above)" if not quiet else " (run without --quiet to see them)"))
+    if outcome.parsed.no_attendee:
+        _err(f"warning: {_plural(len(outcome.parsed.no_attendee), 'row')} with answers but no attendee skipped")
+    what = f"{_plural(len(result.rows), 'row')} for {_plural(result.attendees, 'attendee')}"
+    if result.written:
+        if not quiet:
+            click.echo(f"Wrote {result.output}: {what}, pseudonymised with {result.salt}"
+                       + (" (replaced the previous one)." if result.replaced else "."))
+    else:
+        click.echo(f"Dry run, nothing written: {result.output} would get {what}"
+                   + (" (it exists: replacing it needs --force)." if result.replaced and not force else "."))
 
 
 def main() -> None:  # pragma: no cover - console script

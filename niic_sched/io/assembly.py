@@ -16,7 +16,7 @@ from ..errors import InputError, Problem
 from ..model import DEFAULT_WEIGHTS, Conference, Day
 from .build import (Record, Terms, build_day, build_interest, build_meta, build_room, build_session, build_speaker,
                     build_weights)
-from .validate import unavailable_outside_conference, validate
+from .validate import language_warnings, unavailable_outside_conference, validate
 
 
 @dataclass
@@ -54,7 +54,7 @@ def assemble(raw: RawConference) -> Conference:
     problems += validate(conf, raw.terms)
     if problems:
         raise InputError(problems)
-    warnings += unavailable_outside_conference(conf)
+    warnings += unavailable_outside_conference(conf) + language_warnings(conf, raw.terms)
     if not sessions:
         warnings.append(raw.terms.no_sessions)
     return replace(conf, warnings=tuple(warnings))

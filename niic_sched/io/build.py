@@ -10,21 +10,24 @@ cross-reference checks (``validate``).
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import Location, Problem
-from ..model import Day, Pin, Preference, Room, Session, Slot, Speaker
-from .values import (parse_date, parse_id_list, parse_names, parse_positive_int, parse_ranges, parse_str,
-                     parse_time)
+from ..model import PAPERS, Day, Pin, Preference, Room, Session, Slot, Speaker
+from .values import (parse_date, parse_id_list, parse_names, parse_positive_int, parse_quantities, parse_ranges,
+                     parse_str, parse_time)
 
 SESSION_KEYS = {"id", "title", "format", "track", "duration", "expected_attendance", "speakers", "requires",
-                "after", "not_with", "pin", "language", "preferred", "abstract"}
+                "after", "not_with", "pin", "language", "preferred", "abstract", "interpretation", "uses", "translations"}
 ROOM_KEYS = {"id", "name", "capacity", "features", "unavailable"}
-SPEAKER_KEYS = {"id", "name", "organization", "unavailable"}
+SPEAKER_KEYS = {"id", "name", "organization", "unavailable", "email", "phone", "language", "sort_name"}
 # the conference's own keys; its days (slots) and weights are records of their own
-META_KEYS = ("name", "acronym", "time_zone", "city", "venue", "hosts", "language", "url")
-TEXT_META_KEYS = ("acronym", "time_zone", "city", "venue", "language", "url")
+META_KEYS = ("name", "acronym", "time_zone", "city", "venue", "hosts", "language", "url", "languages", "paper",
+             "tracks", "resources")
+TEXT_META_KEYS = ("acronym", "time_zone", "city", "venue", "language", "url", "paper")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,8 @@ class Terms:
     sessions: str      # "the folder" | "the Sessions sheet"
     interests: str     # "interests.csv" | "Interests"
     no_sessions: str   # the warning when there are no sessions at all
+    resources: str = "conference.yaml's resources"   # | "the Resources sheet"
+    translation: str = "translations: {L: {title: ...}} in the session's file"   # | "a title_L column"
 
 
 @dataclass
@@ -104,15 +109,58 @@ def build_session(rec: Record, problems: list[Problem], warnings: list[str]) -> 
     pin = _pin(rec, problems)
     preferred = _preferred(rec, problems)
     language = parse_str(rec.get("language"), where("language"), problems, "language", required=False)
+    if language is not None:
+        language = _language(language, where("language"), problems, "language")
     abstract = rec.get("abstract") or ""
     if not isinstance(abstract, str):
         abstract = str(abstract)
+    interpretation = tuple(_language(x, where("interpretation"), problems, "interpretation")
+                           for x in parse_id_list(rec.get("interpretation"), where("interpretation"), problems,
+                                                  "interpretation"))
+    uses = parse_quantities(rec.get("uses"), where("uses"), problems, "uses")
+    translations = _translations(rec, problems)
     if len(problems) > n or sid is None:
         return None
     return Session(id=sid, title=title or "", format=fmt, track=track, duration=duration or 0,
                    expected_attendance=attendance or 0, speakers=speakers, requires=frozenset(requires),
                    after=after, not_with=not_with, pin=pin, language=language, preferred=tuple(preferred),
-                   abstract=abstract.strip(), where=rec.at, where_keys=dict(rec.keys))
+                   abstract=abstract.strip(), interpretation=interpretation, uses=uses, translations=translations,
+                   where=rec.at, where_keys=dict(rec.keys))
+
+
+def _language(code: str, where: Location, problems: list[Problem], what: str) -> str:
+    """A language code as written (en, es, ar, pt-BR), lower-cased; a problem when it is not one."""
+    if not _LANGUAGE.match(code.strip()):
+        problems.append(Problem(where, f"{what} {code!r} is not a language code",
+                                "write a code such as en, es or ar (ISO 639)"))
+    return code.strip().replace("_", "-")
+
+
+def _translations(rec: Record, problems: list[Problem]) -> tuple[tuple[str, str, str], ...]:
+    """``translations: {es: {title: ..., abstract: ...}}`` (a plain text is the title)."""
+    raw = rec.get("translations")
+    if raw in (None, {}, ""):
+        return ()
+    where = rec.where("translations")
+    if not isinstance(raw, dict):
+        problems.append(Problem(where, "translations must be a mapping of language: {title, abstract}",
+                                "write translations: {es: {title: \"Renovación de DACA\"}}"))
+        return ()
+    out = []
+    for lang, text in raw.items():
+        at = rec.where(f"translations.{lang}", "translations")
+        lang = _language(str(lang), at, problems, "translation language")
+        if isinstance(text, str):
+            text = {"title": text}
+        if not isinstance(text, dict) or set(text) - {"title", "abstract"}:
+            problems.append(Problem(at, f"the {lang} translation must hold title and/or abstract",
+                                    f"write {lang}: {{title: \"...\", abstract: \"...\"}}"))
+            continue
+        title = parse_str(text.get("title"), at, problems, f"{lang} title", required=False) or ""
+        abstract = str(text.get("abstract") or "").strip()
+        if title or abstract:
+            out.append((lang, title, abstract))
+    return tuple(sorted(out))
 
 
 def _pin(rec: Record, problems: list[Problem]) -> Pin | None:
@@ -179,9 +227,18 @@ def build_speaker(rec: Record, problems: list[Problem], warnings: list[str]) -> 
     org = parse_str(rec.get("organization"), rec.where("organization"), problems, "organization",
                     required=False) or ""
     unavailable = parse_ranges(rec.get("unavailable"), rec.where("unavailable"), problems)
+    private = {k: parse_str(rec.get(k), rec.where(k), problems, k, required=False) or ""
+               for k in ("email", "phone", "language", "sort_name")}
+    if private["email"] and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", private["email"]):
+        problems.append(Problem(rec.where("email"), f"email {private['email']!r} of speaker {pid} is not an address",
+                                "write it as name@example.org, or leave email out"))
+    if private["language"]:
+        private["language"] = _language(private["language"], rec.where("language"), problems, "language")
     if len(problems) > n or pid is None:
         return None
-    return Speaker(pid, name or pid, org, unavailable, where=rec.at, where_keys=dict(rec.keys))
+    return Speaker(pid, name or pid, org, unavailable, email=private["email"], phone=private["phone"],
+                   language=private["language"] or None, sort_name=private["sort_name"], where=rec.at,
+                   where_keys=dict(rec.keys))
 
 
 def build_day(rec: Record, problems: list[Problem]) -> Day | None:
@@ -267,11 +324,56 @@ def build_meta(rec: Record, default_name: str, problems: list[Problem], warnings
             problems.append(Problem(rec.where("time_zone"), f"time zone {meta['time_zone']!r} is unknown",
                                     "use an IANA name such as America/Los_Angeles"))
     meta["time_zone"] = meta["time_zone"] or "UTC"
-    meta["language"] = meta["language"] or "en"
+    meta["language"] = _language(meta["language"], rec.where("language"), problems, "language") \
+        if meta["language"] else "en"
+    if meta["paper"]:
+        meta["paper"] = meta["paper"].lower().replace(" ", "")
+        if meta["paper"] not in PAPERS:
+            problems.append(Problem(rec.where("paper"), f"paper {rec.get('paper')!r} is unknown",
+                                    "write paper: letter or paper: a4 (or leave it out: Letter in the Americas)"))
+    languages = tuple(_language(x, rec.where("languages"), problems, "languages")
+                      for x in parse_id_list(rec.get("languages"), rec.where("languages"), problems, "languages"))
+    if languages and meta["language"] not in languages:
+        problems.append(Problem(rec.where("languages"), f"languages {list(languages)} do not include the main "
+                                f"language {meta['language']!r}", f"add {meta['language']} to languages (first)"))
+    if len(set(languages)) < len(languages):
+        problems.append(Problem(rec.where("languages"), "languages lists a language twice", "list each language once"))
+    # the main language first: its edition is the one at the program's root
+    meta["languages"] = tuple(sorted(set(languages), key=lambda x: (x != meta["language"], languages.index(x))))
+    meta["resources"] = parse_quantities(rec.get("resources"), rec.where("resources"), problems, "resources",
+                                         allow_zero=True)
+    meta["tracks"] = _tracks(rec, problems)
     meta["name"] = parse_str(rec.get("name"), rec.where("name"), problems, "conference name",
                              required=False) or default_name
     meta["hosts"] = parse_names(rec.get("hosts"), rec.where("hosts"), problems, "hosts")
     return meta
+
+
+def _tracks(rec: Record, problems: list[Problem]) -> tuple:
+    """``tracks: {citizenship: {en: Citizenship, es: Ciudadanía}}`` (a plain text: the name in every language)."""
+    raw = rec.get("tracks")
+    if raw in (None, {}, ""):
+        return ()
+    if not isinstance(raw, dict):
+        problems.append(Problem(rec.where("tracks"), "tracks must be a mapping of track: {language: name}",
+                                "write tracks: {citizenship: {en: Citizenship, es: Ciudadanía}}"))
+        return ()
+    out = []
+    for track, names in raw.items():
+        at = rec.where(f"tracks.{track}", "tracks")
+        if isinstance(names, str):
+            names = {"*": names}
+        if not isinstance(names, dict):
+            problems.append(Problem(at, f"track {track}: names must be a mapping of language: name",
+                                    f"write {track}: {{en: ..., es: ...}}"))
+            continue
+        pairs = []
+        for lang, name in names.items():
+            text = parse_str(name, at, problems, f"track {track} name", required=False)
+            if text:
+                pairs.append((str(lang), text))
+        out.append((str(track), tuple(sorted(pairs))))
+    return tuple(sorted(out))
 
 
 def build_interest(rec: Record, problems: list[Problem]) -> tuple[str, str] | None:

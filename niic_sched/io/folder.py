@@ -23,7 +23,8 @@ MAX_CSV_BYTES = 50 * 1024 * 1024
 TERMS = Terms(speakers="speakers.yaml", rooms="rooms.yaml", slots="conference.yaml", sessions="the folder",
               interests="interests.csv", no_sessions="sessions/: no session files found")
 
-NESTED = ("pin",)   # mappings inside an object whose keys are Located too: pin.day, pin.start, pin.room
+# mappings inside an object whose keys are Located too: pin.day, pin.start, pin.room, uses.headsets, ...
+NESTED = ("pin", "uses", "translations", "tracks", "resources")
 
 
 def record(rel: str, mapping, at: Location | None = None, prefix: str = "") -> Record:

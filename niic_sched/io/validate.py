@@ -175,9 +175,50 @@ def unavailable_outside_conference(conf: Conference) -> list[str]:
     return warnings
 
 
+def unknown_resources(conf: Conference, terms: Terms) -> list[Problem]:
+    """A session's ``uses`` names only resources the conference declares."""
+    out = []
+    for s in conf.sessions:
+        for name, _ in s.uses:
+            if name not in conf.resource:
+                declared = ", ".join(sorted(conf.resource)) or "none"
+                out.append(Problem(_at(s, f"uses.{name}", "uses"), f"session {s.id} uses '{name}', which is not in "
+                                   f"{terms.resources}{_suggest(name, conf.resource)} (declared: {declared})",
+                                   f"declare it with its quantity in {terms.resources} (e.g. {name}: 2), "
+                                   "or correct the name", session=s.id))
+    return out
+
+
+def language_warnings(conf: Conference, terms: Terms) -> list[str]:
+    """What the editions will lack: per language, the sessions without a title in it (they
+    fall back to their original title, marked with its language); translations and
+    track names in languages that are not editions; track names for tracks no session has."""
+    out = []
+    editions = conf.editions
+    for lang in editions if len(editions) > 1 else ():
+        missing = [s.id for s in conf.sessions if (s.language or conf.language) != lang and not s.translated(lang)]
+        if missing:
+            shown = ", ".join(missing[:6]) + (", ..." if len(missing) > 6 else "")
+            n = len(missing)
+            out.append(f"the {lang} edition: {n} session{'s have' if n != 1 else ' has'} no {lang} title ({shown}); "
+                       f"{'they show' if n != 1 else 'it shows'} the original title, marked with its language "
+                       f"(add {terms.translation})")
+    for s in conf.sessions:
+        stray = [lang for lang, *_ in s.translations if lang not in editions]
+        if stray:
+            out.append(f"{_at(s, 'translations')}: session {s.id} has translations in {', '.join(stray)}, which "
+                       f"{'is' if len(stray) == 1 else 'are'} not among the conference's languages "
+                       f"({', '.join(editions)}) (not shown)")
+    used = {s.track for s in conf.sessions}
+    for track, _ in conf.tracks:
+        if track not in used:
+            out.append(f"tracks: '{track}' has display names but no session is in that track{_suggest(track, used)}")
+    return out
+
+
 def validate(conf: Conference, terms: Terms) -> list[Problem]:
     """Every cross-reference problem; ``terms`` names the source's parts (speakers.yaml or the Speakers sheet)."""
-    problems = duplicate_ids(conf) + unknown_references(conf, terms) + after_cycles(conf)
+    problems = duplicate_ids(conf) + unknown_references(conf, terms) + after_cycles(conf) + unknown_resources(conf, terms)
     if not problems:
         problems += sessions_that_fit_nowhere(conf)
     return problems

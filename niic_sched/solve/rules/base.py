@@ -49,6 +49,7 @@ class Requirement:
     speaker: str | None = None
     room: str | None = None
     feature: str | None = None
+    resource: str | None = None
     range: TimeRange | None = None
     where: str = ""
 
