@@ -228,9 +228,11 @@ def _find(conf: Conference, space: Space, clock: Clock) -> _Found | None:
     looked = False
     for n, part in enumerate(every):
         whole = n == len(every) - 1
-        if not looked and len(part) * len(conf.slots) * len(conf.rooms) > DIRECT_PLACEMENTS:
+        if (not looked and len(part) * len(conf.slots) * len(conf.rooms) > DIRECT_PLACEMENTS
+                and clock.left() >= 2 * DIRECT_SECONDS):
             # the small parts have programs and the next models are large: a program of the
-            # whole may be found directly, sooner than a part is proven to have none
+            # whole may be found directly, sooner than a part is proven to have none (its
+            # model is built at once: not when the time left is short)
             looked = True
             if program(space, clock, max(DIRECT_SECONDS, DIRECT_SHARE * clock.left())) == FEASIBLE:
                 return _Found(FEASIBLE, reqs)
