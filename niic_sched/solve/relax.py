@@ -96,10 +96,15 @@ class Clock:
         try:
             while not done.wait(WATCH_SECONDS):
                 self.check()
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             solver.stop_search()
-            done.wait()
-            raise
+            while True:              # CP-SAT ends its search at once; a second Ctrl-C does not leave it running
+                try:
+                    if done.wait(WATCH_SECONDS):
+                        break
+                except KeyboardInterrupt:
+                    continue
+            raise exc
         if "error" in got:
             raise got["error"]
         return got["status"]
