@@ -153,8 +153,8 @@ class _Found:
 def parts(space: Space) -> list[list[str]]:
     """The growing parts of the conference the solver looks at (session ids), the last
     the whole: the sessions with the fewest placements in ``space`` first, each followed
-    by the sessions it is linked to (a speaker, a link), unless those are linked to a
-    quarter of the conference or more (a plenary is linked to every session)."""
+    by the sessions it is linked to (a speaker, a link), unless one of the two is linked
+    to a quarter of the conference or more (a plenary is linked to every session)."""
     n = len(space.sessions)
     links = space.links
     hub = max(8, n // 4)
@@ -167,6 +167,8 @@ def parts(space: Space) -> list[list[str]]:
             continue
         seen.add(i)
         order.append(i)
+        if len(links.get(i, {})) >= hub:
+            continue
         for j in sorted(links.get(i, {}), key=rank.__getitem__):
             if j not in seen and len(links.get(j, {})) < hub:
                 seen.add(j)
