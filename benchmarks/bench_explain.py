@@ -266,7 +266,8 @@ def interrupt(folder: Path, time_limit: float, at: float) -> dict:
     reader = threading.Thread(target=pump, daemon=True)
     reader.start()
     time.sleep(max(0.0, t0 + at - time.monotonic()))
-    finished_first = proc.poll() is not None
+    # has it exited already? (asked without reaping it: _wait reaps it, with its rusage)
+    finished_first = os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
     sent = time.monotonic()
     if not finished_first:
         os.killpg(proc.pid, signal.SIGINT)

@@ -152,9 +152,11 @@ class _Found:
 
 def parts(space: Space) -> list[list[str]]:
     """The growing parts of the conference the solver looks at (session ids), the last
-    the whole: the sessions with the fewest placements in ``space`` first, each followed
-    by the sessions it is linked to (a speaker, a link), unless one of the two is linked
-    to a quarter of the conference or more (a plenary is linked to every session)."""
+    the whole. The first holds the FIRST_PART sessions with the fewest placements in
+    ``space`` (the most constrained); each next one, GROWTH times larger, first the
+    sessions linked to those the part before added (a shared speaker, a link; not
+    through a session linked to a quarter of the conference or more, as a plenary is
+    to every session), then again the most constrained of the rest."""
     n = len(space.sessions)
     links = space.links
     hub = max(8, n // 4)
@@ -162,20 +164,26 @@ def parts(space: Space) -> list[list[str]]:
     rank = {i: r for r, i in enumerate(tight)}
     order: list[int] = []
     seen: set[int] = set()
-    for i in tight:
-        if i in seen:
-            continue
-        seen.add(i)
-        order.append(i)
-        if len(links.get(i, {})) >= hub:
-            continue
-        for j in sorted(links.get(i, {}), key=rank.__getitem__):
-            if j not in seen and len(links.get(j, {})) < hub:
-                seen.add(j)
-                order.append(j)
-    out, size = [], FIRST_PART
+    out: list[list[str]] = []
+    rest = iter(tight)
+    size, added = FIRST_PART, []
     while size < n:
-        out.append([space.sessions[i].id for i in order[:size]])
+        block = len(order)
+        for i in added:
+            if len(links.get(i, {})) >= hub:
+                continue
+            for j in sorted(links.get(i, {}), key=rank.__getitem__):
+                if len(order) < size and j not in seen and len(links.get(j, {})) < hub:
+                    seen.add(j)
+                    order.append(j)
+        for i in rest:
+            if len(order) >= size:
+                break
+            if i not in seen:
+                seen.add(i)
+                order.append(i)
+        added = order[block:]
+        out.append([space.sessions[i].id for i in order])
         size *= GROWTH
     out.append([s.id for s in space.sessions])
     return out
