@@ -289,12 +289,20 @@ class Explained:
         return self.explanation.status
 
 
-def explain(folder, *, time_limit: float = 60.0) -> Explained:
+def explain(folder, *, time_limit: float = 60.0, interrupted: Callable[[], bool] | None = None) -> Explained:
     """Does a program exist, and if not, which requirements clash? (The answer is
-    the result, whatever it is: this raises only for bad input or an interruption.)"""
+    the result, whatever it is: this raises only for bad input or an interruption.)
+
+    ``time_limit`` counts from the call (loading included); an answer it cuts short
+    says so (``explanation.cut_short``: undecided, or a clashing set not shrunk to
+    the fewest). ``interrupted``: a flag (True: stop) that ends it, as Ctrl-C does,
+    with KeyboardInterrupt."""
+    import time
+
     from .solve.explain import explain as run_explain
+    started = time.monotonic()
     conf = load(folder)
-    return Explained(conf, run_explain(conf, time_limit=time_limit))
+    return Explained(conf, run_explain(conf, time_limit=time_limit, interrupted=interrupted, started=started))
 
 
 # -- render and export -------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ difficulty. What these checks miss, the solver-based explanation finds.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from ..model import Conference, Room, Session
 from . import rules
@@ -44,8 +45,15 @@ class Prechecks:
         self.placeable = [s for s, opts in zip(self.space.sessions, self.space.options) if opts]
         self.placeable_ids = {s.id for s in self.placeable}
 
-    def run(self) -> list[Reason]:
-        return [reason for rule in self.rules for reason in rule.prechecks(self)]
+    def run(self, until: Callable[[], bool] | None = None) -> list[Reason]:
+        """Every family's findings, in the registry's order; ``until`` (asked between
+        families) ends the checks early when it returns True: what was found so far."""
+        out: list[Reason] = []
+        for rule in self.rules:
+            if until is not None and until():
+                break
+            out += rule.prechecks(self)
+        return out
 
     # -- what the families share ----------------------------------------------------------------
     by_rank = staticmethod(rules.by_rank)
@@ -137,6 +145,8 @@ class Prechecks:
         return Words(parts, fixes, _uniq(speakers), _uniq(rooms), _uniq(where))
 
 
-def prechecks(conf: Conference, space: Space | None = None) -> list[Reason]:
-    """Every pre-check's findings (empty when none proves the program impossible)."""
-    return Prechecks(conf, space).run()
+def prechecks(conf: Conference, space: Space | None = None,
+              until: Callable[[], bool] | None = None) -> list[Reason]:
+    """Every pre-check's findings (empty when none proves the program impossible;
+    ``until``: see ``Prechecks.run``)."""
+    return Prechecks(conf, space).run(until)

@@ -63,14 +63,14 @@ class Plenaries(Rule):
         """Relax mode: plenary i overlaps nothing while ``plenaries:i`` holds."""
         space = m.space
         for i in sorted({i for i, _, _ in covering if space.sessions[i].is_plenary}):
+            guard = m.guard(key(space.sessions[i].id))
+            if guard is None:
+                continue             # its claim is dropped (no literal)
             mine = [lit for j, _, lit in covering if j == i]
             rest = [lit for j, _, lit in covering if j != i]
             if not rest:
                 continue
-            c = m.cp.add(sum(rest) + n_rooms * sum(mine) <= n_rooms)
-            guard = m.guard(key(space.sessions[i].id))
-            if guard is not None:
-                c.only_enforce_if(guard)
+            m.cp.add(sum(rest) + n_rooms * sum(mine) <= n_rooms).only_enforce_if(guard)
 
     # -- explanation ---------------------------------------------------------------------------------
     def restriction(self, pc, s, keys, subject):

@@ -148,7 +148,7 @@ class Resources(Rule):
         space = m.space
         for r, per in sorted(_users(space).items()):
             q = space.conf.resource[r]
-            members = {i for i in per if i in m.active}
+            members = {i for i in per if i in m.active and not m.dropped(key(r, space.sessions[i].id))}
             if not members:
                 continue
             for g in range(len(space.segments)):
