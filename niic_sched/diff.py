@@ -26,7 +26,7 @@ from pathlib import Path
 from .export.csv import spreadsheet_csv
 from .io.yamlfile import read_yaml
 from .model import Conference, Schedule, hhmm
-from .text import weekday_name
+from .i18n import weekday_name
 
 KINDS = ("added", "cancelled", "retimed", "moved")
 KIND_TEXT = {"added": "added", "cancelled": "cancelled", "retimed": "new time", "moved": "new room"}

@@ -17,8 +17,6 @@ from niic_sched.io.schedule_file import read_schedule
 from niic_sched.model import Assignment, Schedule
 from niic_sched.program import BrokenRules, PlacedProgram, ScheduleMismatch, placed
 from niic_sched.render.view import program_view
-from niic_sched.text import (date_long, date_range, date_short, direction, has_rtl, isolate, language_direction,
-                             weekday_name)
 
 D1 = dt.date.fromisoformat(DAY1)
 
@@ -154,23 +152,3 @@ def test_placed_never_forces_a_mismatch(tmp_path):
     conf = small(tmp_path)
     with pytest.raises(ScheduleMismatch):
         placed(conf, Schedule(GOOD + (at("s0999", "10:30", "r1"),)), force=True)
-
-
-# -- text -------------------------------------------------------------------------------------------
-def test_one_right_to_left_detector():
-    assert has_rtl("Talk by فاطمة") and not has_rtl("María Núñez")
-    assert direction("الجاليات: Supporting") == "rtl" and direction("Supporting الجاليات") == "ltr"
-    assert direction("12: שלום") == "rtl" and direction("") == "ltr"
-    assert language_direction("ar") == "rtl" and language_direction("fa-IR") == "rtl"
-    assert language_direction("es-MX") == "ltr" and language_direction(None) == "ltr"
-    assert isolate("محمد العلي") == "\u2068محمد العلي\u2069" and isolate("Ana") == "Ana"
-
-
-def test_one_weekday_and_month_table():
-    sunday = dt.date(2014, 12, 7)
-    assert weekday_name(sunday) == "Sunday"
-    assert date_long(sunday) == "Sunday 7 December 2014" and date_short(sunday) == "Sun 7 Dec"
-    assert date_range([dt.date(2014, 12, 9), sunday]) == "7–9 December 2014"
-    assert date_range([dt.date(2014, 11, 30), dt.date(2014, 12, 2)]) == "30 November – 2 December 2014"
-    assert date_range([dt.date(2014, 12, 31), dt.date(2015, 1, 1)]) == "31 December 2014 – 1 January 2015"
-    assert date_range([sunday]) == "7 December 2014" and date_range([]) == ""

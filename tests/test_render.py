@@ -21,7 +21,7 @@ from niic_sched.program import PlacedProgram, ScheduleMismatch
 from niic_sched.render import PACKAGE_TEMPLATES, environment
 from niic_sched.render.pdf import css_string, door_sheet_pages, grid_pages, index_pages
 from niic_sched.render.view import anchor, program_view
-from niic_sched.text import direction
+from niic_sched.i18n import text_direction as direction
 
 SITE_PAGES = ("index.html", "sessions.html", "tracks.html", "rooms.html", "speakers.html", "agenda.html")
 XSS = "<script>alert(1)</script>"

@@ -10,7 +10,7 @@ import io
 import math
 
 from ..program import PlacedProgram
-from ..text import direction, weekday_name, weekday_short
+from ..i18n import text_direction as direction, weekday_name, weekday_short
 from .common import clock, speaker_names
 
 TRACK_FILLS = ("DCEAF7", "FBE3D6", "E2F0D9", "EDE3F3", "FFF2CC", "DDF1F4", "EFE2D8", "FADBEB", "E7E6E6",

@@ -20,6 +20,7 @@ from typing import Callable
 
 import jinja2
 
+from .. import i18n
 from ..model import Conference, Schedule
 from ..program import PlacedProgram
 from .view import ProgramView, program_view
@@ -39,18 +40,16 @@ class RenderReport:
     pages: dict[str, int] = field(default_factory=dict)
 
 
-def environment(templates: str | os.PathLike | None = None) -> jinja2.Environment:
-    """Jinja2 environment: a committee's folder first (override by name), then the package's templates.
+def environment(templates: str | os.PathLike | None = None, lang: str | None = None) -> jinja2.Environment:
+    """Jinja2 environment of one edition: a committee's folder first (override by name), then the
+    package's templates; the i18n extension speaks ``lang`` (niic_sched.i18n.environment).
 
     Autoescaping is on for every template, whatever its extension."""
     loaders: list[jinja2.BaseLoader] = []
     if templates is not None:
         loaders.append(jinja2.FileSystemLoader(str(templates)))
     loaders.append(jinja2.FileSystemLoader(str(PACKAGE_TEMPLATES)))
-    env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True)
-    return env
+    return i18n.environment(lang, jinja2.ChoiceLoader(loaders))
 
 
 def asset(env: jinja2.Environment, name: str) -> str:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from ..model import Conference, Session, Slot, hhmm
 from ..program import Placement, PlacedProgram
-from ..text import date_long, date_range, date_short, direction, has_rtl, language_direction
+from ..i18n import date_long, date_range, date_short, direction as language_direction, has_rtl, text_direction as direction
 
 # code -> (English name, name in the language itself)
 LANGUAGES = {

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ...model import Conference, Pin, Room, Session, Speaker, TimeRange, hhmm
-from ...text import isolate
+from ...i18n import isolate
 
 
 def session_label(s: Session) -> str:
