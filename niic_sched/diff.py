@@ -7,7 +7,8 @@ who has at least one changed session, listing only those sessions: speakers
 whose sessions all stayed where they were get none.
 
 Outputs: ``text`` and ``markdown`` for people, ``csv_bytes`` for a mail merge
-(one row per speaker and changed session; UTF-8 with a byte-order mark so that
+(one row per speaker and changed session, with the speaker's email: a private
+file; UTF-8 with a byte-order mark so that
 Excel and Word read accents and Arabic script; cells that a spreadsheet would
 run as a formula get a leading apostrophe).
 
@@ -32,7 +33,8 @@ KINDS = ("added", "cancelled", "retimed", "moved")
 KIND_TEXT = {"added": "added", "cancelled": "cancelled", "retimed": "new time", "moved": "new room"}
 HEADINGS = {"added": "Added", "cancelled": "Cancelled", "retimed": "Retimed (new day or time)",
             "moved": "Moved to another room (same time)"}
-CSV_COLUMNS = ("speaker_id", "name", "organization", "session", "title", "change", "old", "new")
+# a private file (it carries the speakers' emails): for the committee's mail merge, never published
+CSV_COLUMNS = ("speaker_id", "name", "organization", "session", "title", "change", "old", "new", "email")
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,7 @@ class Notice:
     name: str
     organization: str
     changes: tuple[Change, ...]
+    email: str = ""               # from speakers.yaml (private): the mail merge's address
 
 
 @dataclass
@@ -207,7 +210,8 @@ def notices(conf: Conference, changes: list[Change]) -> list[Notice]:
     out = []
     for pid in sorted(per):
         sp = conf.speaker.get(pid)
-        out.append(Notice(pid, sp.name if sp else pid, sp.organization if sp else "", tuple(per[pid])))
+        out.append(Notice(pid, sp.name if sp else pid, sp.organization if sp else "", tuple(per[pid]),
+                          email=sp.email if sp else ""))
     return out
 
 
@@ -268,7 +272,7 @@ def csv_rows(d: Diff) -> list[list[str]]:
     for n in d.notices:
         for c in n.changes:
             rows.append([n.speaker, n.name, n.organization, c.session, c.title, c.kind,
-                         c.old.text() if c.old else "", c.new.text() if c.new else ""])
+                         c.old.text() if c.old else "", c.new.text() if c.new else "", n.email])
     return rows
 
 

@@ -38,7 +38,8 @@ SPANISH_FAMILY = {"garcia", "rodriguez", "martinez", "hernandez", "lopez", "gonz
 def fold(text: str) -> str:
     """Accents and case ignored: "Núñez" -> "nunez"; "Đặng" -> "dang"."""
     text = text.replace("đ", "d").replace("Đ", "D")
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
+    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", bare).casefold()     # Hangul syllables stay whole ("김", not its jamo)
 
 
 def _script(ch: str) -> str:

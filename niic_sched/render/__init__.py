@@ -86,8 +86,11 @@ def render(conf: Conference, schedule: Schedule, outdir: str | os.PathLike, *,
 
 def render_placed(placed: PlacedProgram, outdir: str | os.PathLike, *,
                   templates: str | os.PathLike | None = None, door_sheets: bool = False, pdf: bool = True,
-                  progress: Callable[[str], None] | None = None) -> RenderReport:
-    """``render`` for a program already placed (and judged) by the caller."""
+                  progress: Callable[[str], None] | None = None, changes=None) -> RenderReport:
+    """``render`` for a program already placed (and judged) by the caller. ``changes``
+    (niic_sched.changes.Changes): what changed since the printed program, for the badges,
+    changes.html and the handout changes.pdf (render/changes.py); None: none of these."""
+    from .changes import handout_name, mark, write_handout
     from .html import write_site
     from .pdf import write_pdfs
 
@@ -95,6 +98,9 @@ def render_placed(placed: PlacedProgram, outdir: str | os.PathLike, *,
     report = RenderReport()
     t0 = time.perf_counter()
     program = program_view(placed)
+    mark(program, changes, placed.conf)
+    if pdf and program.changes is not None:
+        program.changes.pdf = handout_name("program.pdf")
     report.warnings.extend(program.warnings)
     report.seconds["view"] = round(time.perf_counter() - t0, 3)
     env = environment(templates)
@@ -112,6 +118,11 @@ def render_placed(placed: PlacedProgram, outdir: str | os.PathLike, *,
                 pdf_names, pages = write_pdfs(program, env, stage, door_sheets=door_sheets)
                 names += pdf_names
                 report.pages.update(pages)
+                report.warnings.extend(w for w in program.warnings if w not in report.warnings)
+                if program.changes is not None:
+                    handout = handout_name("program.pdf")
+                    report.pages[handout] = write_handout(program, env, stage / handout, placed.conf.paper_size)
+                    names.append(handout)
                 report.seconds["pdf"] = round(time.perf_counter() - t, 3)
                 say(f"pdf: {', '.join(f'{k} {v} pages' for k, v in pages.items())} in {report.seconds['pdf']} s")
         except jinja2.TemplateError as exc:

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import jinja2
 
+from ..i18n import N_, lang_of
 from . import asset
+from .changes import write_changes_page
 from .view import ProgramView
 
 PAGES = (
@@ -39,11 +41,14 @@ def data_script(program: ProgramView) -> str:
 def write_site(program: ProgramView, env: jinja2.Environment, dest: Path) -> list[str]:
     """Render every page and asset into ``dest``; returns the written names relative to ``dest``."""
     nav = [(pid, label) for pid, _, label, _ in PAGES if pid != "agenda"]
+    if program.changes is not None:           # what changed since the printed program (render/changes.py)
+        nav.append(("changes", lang_of(program.language).gettext(N_("What changed"))))
     written: list[str] = []
     for pid, template, _, title in PAGES:
         html = env.get_template(template).render(program=program, page=pid, title=title, nav=nav)
         _write(dest / f"{pid}.html", html)
         written.append(f"{pid}.html")
+    written += write_changes_page(program, env, dest, nav)
     (dest / "assets").mkdir(exist_ok=True)
     for name in STATIC:
         _write(dest / "assets" / name, asset(env, f"static/{name}"))

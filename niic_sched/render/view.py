@@ -21,6 +21,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from ..model import Conference, Session, Slot, hhmm
+from ..names import index_letter, sort_key
 from ..program import Placement, PlacedProgram
 from ..i18n import date_long, date_range, date_short, direction as language_direction, has_rtl, text_direction as direction
 
@@ -122,8 +123,8 @@ class SpeakerView:
     name: str
     organization: str
     anchor: str
-    sort_key: str
-    initial: str
+    sort_key: tuple               # niic_sched.names.sort_key: (family, given, name), folded
+    initial: str                  # the letter the index files it under (niic_sched.names.index_letter)
     sessions: list["SessionView"] = field(default_factory=list)
 
     @property
@@ -158,6 +159,8 @@ class SessionView:
     utc_start: str = ""           # 20141207T170000Z
     utc_end: str = ""
     number: int = 0               # position in the program (1..n), stable order
+    change: str = ""              # "new" | "moved" since the printed program, else "" (render/changes.py)
+    change_label: str = ""        # its badge word in the edition's language ("NEW")
 
     @property
     def time_label(self) -> str:
@@ -280,6 +283,7 @@ class ProgramView:
     unscheduled: list[Session]
     warnings: list[str]
     storage_key: str                  # localStorage key of the personal agenda
+    changes: object = None            # render/changes.ChangesView: what changed since printing (None: nothing to compare)
 
     @property
     def session_count(self) -> int:
@@ -367,11 +371,10 @@ def program_view(program: PlacedProgram) -> ProgramView:
 
 
 def _speaker_view(p) -> SpeakerView:
-    key = fold(p.name)
-    first = key[:1]
-    initial = first.upper() if first.isascii() and first.isalpha() else (p.name.strip()[:1] or "#")
+    """By family name (niic_sched.names: ``sort_name``, else the documented guess), filed under
+    the family name's first letter."""
     return SpeakerView(id=p.id, name=p.name, organization=p.organization, anchor=anchor("speaker", p.id),
-                       sort_key=key, initial=initial)
+                       sort_key=sort_key(p.name, p.sort_name), initial=index_letter(p.name, p.sort_name) or "#")
 
 
 def _tracks(conf: Conference) -> dict[str, TrackView]:
