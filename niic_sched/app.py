@@ -44,9 +44,9 @@ Progress = Callable[[str], None] | None
 __all__ = [
     "BadRequest", "CannotWrite", "Refused", "ScheduleBreaksRules", "NoProgram", "NotFound", "InputError",
     "Checked", "Solved", "Added", "Explained", "Rendered", "Exported", "Diffed", "Templated", "Converted",
-    "Generated", "InterestsImported", "SurveyRefused", "AmbiguousAnswers", "check", "solve", "add", "explain", "render", "export",
-    "diff", "template", "convert", "generate", "import_interests", "publishable", "Lettered", "letters",
-    "Refreshed", "refresh",
+    "Generated", "Explored", "Moved", "InterestsImported", "SurveyRefused", "AmbiguousAnswers", "check", "solve",
+    "add", "explain", "render", "export", "diff", "template", "convert", "generate", "where", "move",
+    "import_interests", "publishable", "Lettered", "letters", "Refreshed", "refresh",
 ]
 
 
@@ -407,9 +407,10 @@ class Exported:
 
 
 def export(folder, fmt: str, schedule_path=None, output=None, *, force: bool = False,
-           progress: Progress = None) -> Exported:
+           progress: Progress = None, language: str | None = None) -> Exported:
     """Export a schedule [default: FOLDER/program/schedule.yaml] as ``fmt`` (xlsx, ics,
-    frab-xml, frab-json, csv) to ``output`` [default: FOLDER/program/<the format's name>];
+    frab-xml, frab-json, csv) to ``output`` [default: FOLDER/program/<the format's name>],
+    its words in ``language`` (one of the conference's editions; default: its main language);
     a schedule breaking hard rules is Refused unless ``force``."""
     from .export import FORMATS, render_placed
     from .io.atomic import write_bytes_atomic
@@ -417,9 +418,13 @@ def export(folder, fmt: str, schedule_path=None, output=None, *, force: bool = F
     home = conference_home(folder)
     schedule_path = _schedule_path(folder, schedule_path)
     output = Path(output) if output is not None else home / "program" / FORMATS[fmt][1]
+    if language is not None and language not in conf.editions:
+        raise bad_request("--language", f"{language!r} is not a language of this conference "
+                          f"(its editions: {', '.join(conf.editions)})",
+                          "give one of them, or add it to `languages` in conference.yaml")
     schedule = read_schedule(schedule_path)
     program = publishable(conf, schedule, force=force, source=str(schedule_path), what="exported", progress=progress)
-    data = render_placed(program, fmt)
+    data = render_placed(program, fmt, language)
     say = _say(progress)
     for w in program.warnings:
         say(f"warning: {w}")
@@ -427,7 +432,7 @@ def export(folder, fmt: str, schedule_path=None, output=None, *, force: bool = F
     from . import outputs
     _written(outputs.manifest_path(folder), lambda: outputs.record(
         folder, "export", outputs.export_key(folder, fmt, output), [output], schedule_path=schedule_path,
-        options={"fmt": fmt, "output": outputs.rel(home, output)}))
+        options={"fmt": fmt, "output": outputs.rel(home, output), "language": language}))
     return Exported(output, fmt, len(schedule.assignments), list(program.warnings), schedule_path,
                     list(program.broken))
 
@@ -564,7 +569,7 @@ def refresh(folder=".", *, render_outputs: bool = True, progress: Progress = Non
                               pdf=bool(o.get("pdf", True)), since=o.get("since"), progress=progress)
             elif job.kind == "export":
                 done = export(folder, o.get("fmt"), None, outputs.absolute(home, o.get("output")),
-                              progress=progress)
+                              progress=progress, language=o.get("language"))
             else:
                 done = letters(folder, None, formats=o.get("formats") or LETTER_FORMATS, progress=progress)
         except (InputError, OSError) as exc:
@@ -665,6 +670,240 @@ def generate(out, *, sessions: int = 60, rooms: int = 12, days: int = 3, slots: 
                                       attendees=attendees, late=late, seed=seed, force=force)
     _written(out, write)
     return Generated(out, summary)
+
+
+# -- where and move: what if a session moved? --------------------------------------------------------------------
+def _escaped(text: str) -> str:
+    """A value typed on the command line, control characters shown escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
+
+
+def _listed(items, limit: int = 12) -> str:
+    items = list(items)
+    return ", ".join(items[:limit]) + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def _what_if_inputs(folder, schedule_path, progress: Progress):
+    """The conference, the schedule path and the schedule, checked to fit each other
+    (program.ScheduleMismatch, exit 2, when it names an unknown session or room...)."""
+    from .program import PlacedProgram
+    conf = _load(folder, progress)
+    schedule_path = _schedule_path(folder, schedule_path)
+    schedule = read_schedule(schedule_path)
+    PlacedProgram.build(conf, schedule, source=str(schedule_path))
+    return conf, schedule_path, schedule
+
+
+def _session_of(conf: Conference, sid: str):
+    import difflib
+    s = conf.session.get(str(sid).strip())
+    if s is not None:
+        return s
+    near = difflib.get_close_matches(str(sid).strip(), sorted(conf.session), n=3, cutoff=0.6)
+    raise bad_request(f"session {_escaped(sid)}", f"is not a session of {conf.name or 'the conference'}",
+                      (f"did you mean {' or '.join(near)}? " if near else "")
+                      + "give a session id as written in its file's id: key (e.g. s0013)")
+
+
+def _day_of(conf: Conference, text: str):
+    import datetime as dt
+    from .i18n import weekday_name
+    raw = str(text).strip()
+    days = [d.date for d in conf.days]
+    choices = f"the conference days are {_listed(d.isoformat() for d in days)}"
+    try:
+        day = dt.date.fromisoformat(raw)
+    except ValueError:
+        named = [d for d in days if raw.lower() in (weekday_name(d).lower(), weekday_name(d)[:3].lower())]
+        if len(named) == 1:
+            return named[0]
+        if len(named) > 1:
+            raise bad_request(f"day {_escaped(raw)}", f"names {len(named)} conference days",
+                              f"give the date: {_listed(d.isoformat() for d in named)}") from None
+        raise bad_request(f"day {_escaped(raw)}", "is not a date (YYYY-MM-DD) or a weekday of the conference",
+                          choices) from None
+    if day not in conf.day:
+        raise bad_request(f"day {raw}", "is not a conference day", choices)
+    return day
+
+
+def _start_of(conf: Conference, day, text: str) -> int:
+    from .io.values import parse_time
+    from .model import hhmm
+    starts = sorted({sl.start for sl in conf.day[day].slots})
+    choices = f"the slots of {day} start at {_listed(hhmm(t) for t in starts)}"
+    problems: list[Problem] = []
+    start = parse_time(str(text).strip(), f"start {_escaped(text)}", problems, "start")
+    if start is None:
+        raise bad_request(f"start {_escaped(text)}", "is not a time of day (HH:MM)", choices)
+    if start not in starts:
+        raise bad_request(f"start {_escaped(text)}", f"is not the start of a slot on {day}", choices)
+    return start
+
+
+def _room_of(conf: Conference, text: str) -> str:
+    import difflib
+    raw = str(text).strip()
+    if raw in conf.room:
+        return raw
+    by_name = [r.id for r in conf.rooms if r.name.casefold() == raw.casefold()]
+    if len(by_name) == 1:
+        return by_name[0]
+    near = difflib.get_close_matches(raw, sorted(conf.room), n=3, cutoff=0.6)
+    raise bad_request(f"room {_escaped(raw)}", "is not a room of rooms.yaml",
+                      (f"did you mean {' or '.join(near)}? " if near else "")
+                      + f"the rooms are {_listed(r.id for r in conf.rooms)}")
+
+
+@dataclass
+class Explored:
+    conf: Conference
+    schedule_path: Path
+    alternatives: object                     # whatif.Alternatives
+
+
+def where(session: str, folder=".", schedule_path=None, *, top: int = 10, include_breaking: bool = False,
+          progress: Progress = None) -> Explored:
+    """The best other placements of ``session`` in the schedule [default:
+    FOLDER/program/schedule.yaml], ranked by the change of the soft goals, those
+    that keep every hard rule first (whatif.where). An unknown session, or a
+    schedule that does not fit the conference, is a BadRequest/ScheduleMismatch."""
+    from . import whatif
+    conf, schedule_path, schedule = _what_if_inputs(folder, schedule_path, progress)
+    s = _session_of(conf, session)
+    return Explored(conf, schedule_path, whatif.where(conf, schedule, s.id, top=top,
+                                                      include_breaking=include_breaking))
+
+
+@dataclass
+class Moved:
+    conf: Conference
+    schedule_path: Path
+    verdict: object                          # whatif.Verdict
+    write: bool                              # asked to write
+    written: bool = False                    # the schedule (and the pin) were written
+    refused: bool = False                    # asked to write, but the move breaks hard rules (no force)
+    version: Path | None = None              # the replaced schedule, kept as program/versions/schedule-<N>.yaml
+    pin_file: Path | None = None             # the session file the pin was (or would be) written into
+
+
+def _session_file(folder, s) -> Path:
+    """The YAML file a session was read from."""
+    where = getattr(s.where, "file", None) or str(s.where).rsplit(":", 1)[0]
+    for path in (conference_home(folder) / where, Path(folder) / where, Path(where)):
+        if path.is_file():
+            return path
+    raise bad_request(str(s.where), f"the file of {s.id} is not where it was read from",
+                      "run the move again from the folder you loaded")
+
+
+def _plain(value):
+    """A value read from YAML (line-numbered mappings) as plain dicts and lists, for writing again."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _edited_meta(old: dict, quality: Quality, verdict, version_rel: str | None) -> dict:
+    """The schedule's meta after a hand move: the recount of every goal; the solver's
+    own figures that no longer describe it (status, times, objective of the search) go."""
+    meta = {"objective": quality.total,
+            "goals": {g.goal: {"count": g.count, "weight": g.weight, "cost": g.cost} for g in quality.goals}}
+    for key in ("lower_bound", "bound_method"):     # a bound holds for every schedule of the conference
+        if key in old:
+            meta[key] = old[key]
+    meta["status"] = "edited"
+    earlier = old.get("moved") if isinstance(old.get("moved"), list) else []
+    meta["moved"] = [_plain(m) for m in earlier] + [{
+        "session": verdict.session.id, "from": verdict.current.to if verdict.current else None,
+        "to": verdict.target.to, **({"pinned": True} if verdict.pinned else {})}]
+    if version_rel is not None:
+        meta["baseline"] = version_rel
+    meta["top_penalties"] = [text for _, text in quality.top[:5]]
+    return meta
+
+
+def move(session: str, day: str, start: str, room: str | None = None, folder=".", schedule_path=None, *,
+         write: bool = False, pin: bool = False, force: bool = False, progress: Progress = None) -> Moved:
+    """Move ``session`` to ``day`` (YYYY-MM-DD or a weekday) ``start`` (HH:MM) in ``room``
+    (None: its room if it fits then, else the best that does) in the schedule [default:
+    FOLDER/program/schedule.yaml]: the verdict (whatif.move) on every hard rule and soft
+    goal. With ``write`` the new schedule replaces the old, which is kept as
+    program/versions/schedule-<N>.yaml; with ``pin`` the session's YAML file gets
+    ``pin: {day, start, room}`` too (comments and layout kept). A move that breaks a hard
+    rule is not written unless ``force`` (``refused``). Unknown session, day, start or room,
+    and ``pin`` on a workbook conference: BadRequest, nothing written."""
+    from . import whatif
+    from .io.atomic import write_bytes_atomic
+    from .io.pin_writer import PinError, write_pin
+    from .model import hhmm
+    from .versions import keep
+    conf, schedule_path, schedule = _what_if_inputs(folder, schedule_path, progress)
+    s = _session_of(conf, session)
+    date = _day_of(conf, day)
+    minutes = _start_of(conf, date, start)
+    room_id = _room_of(conf, room) if room is not None else None
+    pin_file = None
+    if pin:
+        if is_workbook_path(folder):
+            row = getattr(s.where, "cell", None)
+            line = f"row {row.lstrip('ABCDEFGHIJKLMNOPQRSTUVWXYZ')} of the Sessions sheet" if row else "its row"
+            raise bad_request(str(s.where) or str(folder),
+                              f"--pin writes the pin into the session's YAML file, and {folder} is a workbook "
+                              "(niic-sched does not rewrite workbooks)",
+                              f"move without --pin, then write the day, start and room into the pin_day, pin_start and "
+                              f"pin_room cells of {line}")
+        pin_file = _session_file(folder, s)
+    verdict = whatif.move(conf, schedule, s.id, date, minutes, room_id, pin=pin)
+    result = Moved(conf, schedule_path, verdict, write, pin_file=pin_file)
+    if not write or (not verdict.moves and not pin):
+        return result
+    if verdict.breaks and not force:
+        result.refused = True
+        return result
+    from .versions import versions_dir
+    home = conference_home(folder)
+    original = pin_file.read_bytes() if pin_file is not None else None
+    version = None
+    new_dir = None if versions_dir(schedule_path.parent).exists() else versions_dir(schedule_path.parent)
+    try:
+        if pin_file is not None:
+            try:
+                write_pin(pin_file, s.id, verdict.pinned, shown=str(pin_file))
+            except PinError as exc:
+                by_hand = f"pin: {{day: {date}, start: \"{hhmm(minutes)}\", room: {verdict.target.room}}}"
+                raise bad_request(str(pin_file), str(exc).split(": ", 1)[-1],
+                                  f"write {by_hand} into the file by hand") from None
+        if verdict.moves:
+            version = keep(schedule_path)
+            try:
+                rel = version.relative_to(home).as_posix()
+            except ValueError:
+                rel = str(version)
+            quality = evaluate(conf, verdict.schedule)
+            new = dataclasses.replace(verdict.schedule, meta=_edited_meta(schedule.meta, quality, verdict, rel))
+            write_schedule(new, schedule_path, verdict.conf)
+    except BaseException as exc:
+        if original is not None:
+            try:
+                write_bytes_atomic(pin_file, original)
+            except OSError:
+                pass
+        if version is not None:
+            try:
+                version.unlink()
+                if new_dir is not None:
+                    new_dir.rmdir()
+            except OSError:
+                pass
+        if isinstance(exc, OSError) and not isinstance(exc, CannotWrite):
+            raise CannotWrite(getattr(exc, "filename", None) or schedule_path, exc) from exc
+        raise
+    result.written = True
+    result.version = version
+    return result
 
 
 # -- interests from a registration survey ------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """Command line: parse the options, call a use case (niic_sched.app), print its result.
 
 Exceptions become exit codes in one place (EXIT_CODES, applied by
-UseCaseCommand.invoke to every command): 0 done, 1 a checked schedule breaks a
-hard rule, 2 bad input (nothing written), 3 no program exists, 4 no program
+UseCaseCommand.invoke to every command): 0 done, 1 a checked schedule (or a
+move) breaks a hard rule, 2 bad input (nothing written), 3 no program exists, 4 no program
 found within the limits (one may exist), 130 interrupted.
 """
 from __future__ import annotations
@@ -142,14 +142,16 @@ def cli():
         niic-sched check . --schedule program/schedule.yaml
         niic-sched render . -o program         # HTML site + program.pdf
         niic-sched add late/*.yaml             # late proposals; the published program stays
+        niic-sched where s0013                 # where else could a session go?
+        niic-sched move s0013 --to 2014-12-08 13:30 r104 --write
         niic-sched diff program/versions/schedule-1.yaml program/schedule.yaml
         niic-sched generate demo/ --sessions 60   # a synthetic conference to try it all on
         niic-sched interests import ../survey.csv  # interests.csv from a registration survey
         niic-sched letters                    # a confirmation letter to every speaker
 
-    Exit codes: 0 done, 1 a checked schedule breaks a hard rule, 2 bad input
-    (nothing written), 3 no program exists, 4 none found within the time
-    limit, 130 interrupted.
+    Exit codes: 0 done, 1 a checked schedule (or a move) breaks a hard rule,
+    2 bad input (nothing written), 3 no program exists, 4 none found within
+    the time limit, 130 interrupted.
     """
 
 
@@ -359,6 +361,212 @@ def diff_schedules(old, new, folder, fmt, output):
         click.echo(f"Wrote {result.output}: {result.diff.summary()}.")
 
 
+# -- what if: where and move -------------------------------------------------------------------------------------
+def _shown(text) -> str:
+    """Text from the inputs for the terminal: control characters escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
+
+
+def _name(text) -> str:
+    """A title or a name for the terminal: escaped, and isolated when it runs right to left."""
+    from .i18n import isolate
+    return isolate(_shown(text))
+
+
+def _session_line(s) -> str:
+    return f"{s.id} “{_name(s.title)}” ({s.format}{', ' + _shown(s.track) if s.track else ''}, {s.duration} min)"
+
+
+def _deltas(changed) -> str:
+    return ", ".join(d.text for d in changed) or "no soft goal changes"
+
+
+@cli.command("where")
+@click.argument("session")
+@FOLDER
+@click.option("--schedule", "schedule_path", type=click.Path(path_type=Path), default=None,
+              help="The schedule to look in [default: FOLDER/program/schedule.yaml].")
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
+              help="How many placements to list (and, with --all, how many breaking ones).")
+@click.option("--all", "include_breaking", is_flag=True,
+              help="Also list the best placements that break a hard rule, each with what it breaks.")
+@click.option("-q", "--quiet", is_flag=True, help="No input warnings on stderr.")
+def where_session(session, folder, schedule_path, top, include_breaking, quiet):
+    """Where else could SESSION go? The best other placements in the schedule.
+
+    Every start of the slot grid that holds the session, in every room, is
+    tried against the hard rules; those that keep them all are listed first,
+    ranked by the change of the weighted soft goals (lowest first: negative
+    is better), each goal's change named. Each line starts with
+    DAY START ROOM, ready to paste after move --to.
+
+    \b
+    Examples:
+        niic-sched where s0013                  # the folder here, program/schedule.yaml
+        niic-sched where s0013 conf/ --top 5
+        niic-sched where s0013 --all            # + the best ones that break a rule, and why
+        niic-sched move s0013 --to 2014-12-08 13:30 r104
+    """
+    result = app.where(session, folder, schedule_path, top=top, include_breaking=include_breaking,
+                       progress=_progress(quiet))
+    found = result.alternatives
+    s, now = found.session, found.current
+    click.echo(f"{_session_line(s)} is {'at ' + now.to if now else 'not placed'} in {result.schedule_path}.")
+    if s.pin is not None:
+        click.echo(f"It is pinned ({_shown(s.pin)}, {s.at('pin')}): a placement elsewhere breaks its pin; "
+                   "move --pin moves the pin with it.")
+    width = max([len(a.spot.to) for a in found.feasible + found.breaking] + [16])
+    if found.feasible:
+        more = f"; the best {len(found.feasible)}" if found.n_feasible > len(found.feasible) else ""
+        verb = "keeps" if found.n_feasible == 1 else "keep"
+        click.echo(f"{_plural(found.n_feasible, 'other placement' if now else 'placement')} {verb} every hard "
+                   f"rule{more}, by cost change (negative is better):")
+        for a in found.feasible:
+            click.echo(f"  {a.spot.to:<{width}}  {a.cost:+6d}  {_deltas(a.changed)}")
+    else:
+        click.echo(f"No {'other ' if now else ''}placement keeps every hard rule "
+                   f"({_plural(found.n_breaking, 'placement')} over {_plural(found.n_starts, 'start')} {'breaks' if found.n_breaking == 1 else 'break'} one"
+                   + ("" if include_breaking or not found.n_breaking else "; --all lists the best of them") + ").")
+    if include_breaking and found.breaking:
+        click.echo(f"Breaking a hard rule (the best {len(found.breaking)} of {found.n_breaking}: fewest rules "
+                   "broken, then cost change):")
+        for a in found.breaking:
+            click.echo(f"  {a.spot.to:<{width}}  {a.cost:+6d}  {_deltas(a.changed)}")
+            for v in a.violations[:3]:
+                click.echo(f"      breaks {_shown(v)}")
+            if len(a.violations) > 3:
+                click.echo(f"      and {len(a.violations) - 3} more "
+                           f"(niic-sched move {s.id} --to {a.spot.to} lists them)")
+    elif found.n_breaking and found.feasible:
+        verb = "breaks" if found.n_breaking == 1 else "break"
+        click.echo(f"{_plural(found.n_breaking, 'more placement')} {verb} a hard rule (--all lists the best).")
+    best = found.feasible[0] if found.feasible else None
+    if best is not None:
+        click.echo(f"Try one: niic-sched move {s.id} --to {best.spot.to}")
+
+
+def _split_to(to: str, rest: tuple, folder_opt):
+    """--to DAY START [ROOM] [DIR]: the values after --to, quoted together or not."""
+    parts = str(to).split() + list(rest)
+    usage = "--to takes DAY START [ROOM], e.g. --to 2014-12-08 13:30 r101 (then, optionally, the folder)"
+    if len(parts) < 2 or len(parts) > 4 or (len(parts) == 4 and folder_opt is not None):
+        raise click.UsageError(usage)
+    day, start, room, folder = parts[0], parts[1], None, folder_opt
+    if len(parts) == 4:
+        room, folder = parts[2], Path(parts[3])
+    elif len(parts) == 3:
+        third = Path(parts[2])
+        is_conference = (third.is_dir() and (third / "conference.yaml").is_file()) or third.suffix.lower() == ".xlsx"
+        if folder_opt is None and is_conference:
+            folder = third
+        else:
+            room = parts[2]
+    return day, start, room, folder if folder is not None else Path(".")
+
+
+@cli.command("move", unwritable="make the conference folder writable; nothing was changed")
+@click.argument("session")
+@click.option("--to", "to", required=True, metavar="DAY START [ROOM]",
+              help="Where to: the day (YYYY-MM-DD, or a weekday), the start of a slot (HH:MM) and, "
+                   "optionally, the room id (as where prints them).")
+@click.argument("rest", nargs=-1, metavar="[DIR]")
+@click.option("--dir", "folder_opt", type=click.Path(path_type=Path), default=None,
+              help="The conference folder or workbook [default: the one here, or DIR].")
+@click.option("--schedule", "schedule_path", type=click.Path(path_type=Path), default=None,
+              help="The schedule to change [default: FOLDER/program/schedule.yaml].")
+@click.option("--write", is_flag=True,
+              help="Write the new schedule (the previous one is kept in program/versions/). "
+                   "Without it nothing is written.")
+@click.option("--pin", is_flag=True,
+              help="Also pin the session there: pin: {day, start, room} in its YAML file, "
+                   "comments and layout kept (with --write; folders only, not workbooks).")
+@click.option("--force", is_flag=True, help="With --write: write the move even though it breaks a hard rule.")
+@click.option("--no-render", is_flag=True,
+              help="With --write: do not re-make the outputs of the old program (site, PDFs, exports, letters); "
+                   "list them as stale.")
+@click.option("-q", "--quiet", is_flag=True, help="No input warnings on stderr.")
+def move_session(session, to, rest, folder_opt, schedule_path, write, pin, force, no_render, quiet):
+    """What if SESSION moved to DAY START [ROOM]? Checks it, and writes it with --write.
+
+    Every hard rule is checked on the schedule with the session moved (in
+    sentences naming the rule, the speaker, the room and the sessions); the
+    change of each soft goal and the speakers of the session are printed.
+    Without ROOM the session keeps its room if the room is free then and fits
+    it, else the best room that is gets chosen, and the command says which.
+
+    Nothing is written without --write. With --write the new schedule replaces
+    FOLDER/program/schedule.yaml (atomically) and the previous one is kept as
+    program/versions/schedule-<N>.yaml, as add does; --pin also pins the
+    session in its file. A move that breaks a hard rule is not written
+    unless --force. The outputs made from the old program (site, PDFs,
+    exports, letters) are then made again (--no-render: listed as stale).
+
+    Exit codes: 0 the move keeps every hard rule, 1 it breaks one (written
+    only with --force), 2 an unknown session, day, start or room (nothing
+    written).
+
+    \b
+    Examples:
+        niic-sched where s0013                            # where could it go?
+        niic-sched move s0013 --to 2014-12-08 13:30       # keep its room if it can
+        niic-sched move s0013 --to 2014-12-08 13:30 r104 conf/
+        niic-sched move s0013 --to Monday 13:30 r104 --write --pin
+        niic-sched diff program/versions/schedule-1.yaml program/schedule.yaml
+    """
+    day, start, room, folder = _split_to(to, rest, folder_opt)
+    result = app.move(session, day, start, room, folder, schedule_path, write=write, pin=pin, force=force,
+                      progress=_progress(quiet))
+    v = result.verdict
+    s = v.session
+    click.echo(f"{_session_line(s)}: {v.current.to if v.current else 'not placed'} -> {v.target.to}")
+    if not v.room_given and v.room_note:
+        click.echo(f"  room: {_shown(v.room_note)}")
+    if not v.moves:
+        click.echo(f"{s.id} is already there." + ("" if pin else " Nothing to move."))
+    if v.violations:
+        click.echo(f"Breaks {_plural(len(v.violations), 'hard rule')}:")
+        for x in v.violations:
+            click.echo(f"  {_shown(x)}")
+    else:
+        click.echo("Every hard rule holds" + (" (with the new pin)." if pin else "."))
+    if v.fixed:
+        click.echo("No longer broken:")
+        for x in v.fixed:
+            click.echo(f"  {_shown(x)}")
+    click.echo(f"Soft goals (count before -> after, cost change; total {v.before_total} -> {v.after_total}, "
+               f"{v.after_total - v.before_total:+d}):")
+    for d in v.deltas:
+        mark = f"{d.cost:+d}" if d.delta else "0"
+        click.echo(f"  {d.label:<44} {d.before:>5} -> {d.after:<5} {mark:>6}")
+    names = ", ".join(f"{_name(p.name)} ({p.id})" for p in v.speakers)
+    click.echo(f"Speakers affected: {names}." if v.moves and names else
+               "Speakers affected: none." if v.moves else "Speakers affected: none (nothing moves).")
+    if result.written:
+        parts = []
+        if result.version is not None:
+            parts.append(f"wrote {result.schedule_path}; kept the previous schedule as {result.version}")
+        if pin and result.pin_file is not None:
+            parts.append(f"pinned {s.id} in {result.pin_file}")
+        click.echo(_upper(("; ".join(parts)) + ".") + (" (--force: it breaks hard rules)" if v.breaks else ""))
+        if result.version is not None:
+            click.echo(f"Tell its speakers: niic-sched diff {result.version} {result.schedule_path} "
+                       f"--dir {folder} --format csv -o notices.csv")
+            # the outputs made from the old program: made again (or listed as stale)
+            _refreshed(app.refresh(folder, render_outputs=not no_render, progress=_progress(quiet)), folder)
+    elif result.refused:
+        click.echo(f"Nothing written: the move breaks {_plural(len(v.violations), 'hard rule')} "
+                   "(--force writes it all the same).")
+    elif v.moves or pin:
+        what = "the schedule" + (f" and the pin in {result.pin_file}" if pin and result.pin_file else "")
+        click.echo(f"Nothing written (a preview): add --write to write {what}.")
+    if v.breaks:
+        raise Shown(app.ScheduleBreaksRules(str(result.schedule_path), list(v.violations)))
+
+
+def _upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 @cli.command()
 @FOLDER
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
@@ -447,9 +655,12 @@ def convert(src, dst, force, quiet):
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Where to write [default: FOLDER/program/agenda.xlsx, schedule.ics, schedule.xml, "
                    "schedule.json or sessions.csv].")
+@click.option("--language", default=None, metavar="L",
+              help="The language of its words and titles: one of the conference's `languages` "
+                   "[default: the main language].")
 @click.option("--force", is_flag=True, help="Export even a schedule that breaks hard rules.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing when all is well.")
-def export_program(folder, schedule_path, fmt, output, force, quiet):
+def export_program(folder, schedule_path, fmt, output, language, force, quiet):
     """Export a solved program for printing, calendars and conference apps.
 
     A schedule that breaks a hard rule is refused (exit 2, nothing written)
@@ -468,8 +679,10 @@ def export_program(folder, schedule_path, fmt, output, force, quiet):
         niic-sched export . --format ics                      # -> program/schedule.ics
         niic-sched export . --schedule program/schedule.yaml --format xlsx -o agenda.xlsx
         niic-sched export book.xlsx --format frab-json
+        niic-sched export . --format xlsx --language es -o program/agenda-es.xlsx
     """
-    result = app.export(folder, fmt, schedule_path, output, force=force, progress=_progress(quiet))
+    result = app.export(folder, fmt, schedule_path, output, force=force, progress=_progress(quiet),
+                        language=language)
     if not quiet:
         click.echo(f"Wrote {result.output} ({result.fmt}, {result.sessions} sessions).")
 
@@ -500,10 +713,14 @@ def render_program(folder, schedule_path, outdir, templates_dir, door_sheets, no
     Writes index.html (grid per day), sessions/tracks/rooms/speakers pages, a
     personal agenda page with .ics export, assets/, and program.pdf (cover,
     day grids, listing, speaker index, rooms). The site works offline from
-    the file system. Once program/versions/ holds the printed program (add
-    and move --write keep it there), the site marks sessions NEW or MOVED,
-    changes.html lists what is new, moved and cancelled, and changes.pdf is
-    a one- or two-page handout of it (--since compares with another version). A schedule that breaks a hard rule is refused (exit 2)
+    the file system. One edition per language of the conference (`languages`
+    in conference.yaml): the main one in the output folder, every other
+    language L in L/ with its booklet program-L.pdf; each page links the same
+    page in the other editions. Once program/versions/ holds the printed
+    program (add and move --write keep it there), the site marks sessions
+    NEW or MOVED, changes.html lists what is new, moved and cancelled, and
+    changes.pdf is a one- or two-page handout of it (--since compares with
+    another version). A schedule that breaks a hard rule is refused (exit 2)
     unless --force. Outputs are replaced only once all are rendered.
 
     \b
@@ -524,7 +741,8 @@ def render_program(folder, schedule_path, outdir, templates_dir, door_sheets, no
     for line in stale_lines(folder, result.stale):
         _err(line)
     if not quiet:
-        made = ", ".join(p.name for p in result.files if p.suffix in (".html", ".pdf") and p.name != "agenda.html")
+        made = ", ".join(p.relative_to(result.outdir).as_posix() for p in result.files
+                         if p.suffix == ".pdf" or p.name == "index.html")
         click.echo(f"Wrote {result.outdir}/: {made} ({len(result.files)} files, {result.seconds.get('total')} s).")
 
 

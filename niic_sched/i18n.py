@@ -54,6 +54,8 @@ _RTL_CLASSES = ("R", "AL")
 RTL_LANGUAGES = frozenset({"ar", "fa", "ur", "he", "ps", "yi", "dv", "ckb", "sd", "ug"})
 FSI, LRI, RLI, PDI = "\u2068", "\u2066", "\u2067", "\u2069"   # first-strong / LTR / RTL isolate, pop
 DASH = "–"
+# languages written in the Arabic script, whose lists of names take the Arabic comma
+ARABIC_SCRIPT = frozenset({"ar", "fa", "ur", "ps", "sd", "ckb", "ug"})
 # names of languages CLDR has no locale for, in the language itself
 AUTONYMS = {"hmn": "Hmoob", "ht": "Kreyòl ayisyen", "tl": "Tagalog"}
 
@@ -148,6 +150,12 @@ def isolate(text: str) -> str:
     return f"{FSI}{text}{PDI}" if has_rtl(text) else text
 
 
+def fsi(text: str) -> str:
+    """``text`` as an island of its own direction (FSI ... PDI, the first strong letter decides):
+    a name or an organization inside a sentence of the other direction."""
+    return f"{FSI}{text}{PDI}" if text else text
+
+
 def ltr(text: str) -> str:
     """``text`` as a left-to-right island (LRI ... PDI): a time range, a number range."""
     return f"{LRI}{text}{PDI}" if text else text
@@ -204,6 +212,12 @@ class Lang:
     def __repr__(self) -> str:
         return f"Lang({self.code!r})"
 
+    def embed(self, text: str) -> str:
+        """``text`` (a title, a name) inserted into a sentence of this language, isolated when its
+        direction may differ: any text in a right-to-left language, right-to-left text in a
+        left-to-right one."""
+        return fsi(text) if self.rtl else isolate(text)
+
     # words
     def gettext(self, message: str) -> str:
         return self.translations.gettext(message)
@@ -216,13 +230,14 @@ class Lang:
         text = self.gettext(message)
         return text % values if values else text
 
-    def n_(self, singular: str, plural: str, n: int, **values) -> str:
-        """ngettext with ``num`` (the count, formatted) and ``values`` filled in."""
-        return self.ngettext(singular, plural, n) % {"num": self.number(n), **values}
-
     # numbers and lists
     def number(self, n) -> str:
         return format_decimal(n, locale=self.locale)
+
+    @property
+    def separator(self) -> str:
+        """Between the items of a list of names: ", ", or "، " in the Arabic script."""
+        return "، " if base(self.code) in ARABIC_SCRIPT else ", "
 
     def join(self, items, style: str = "standard") -> str:
         """"English and Arabic" / "inglés y árabe" / "الإنجليزية والعربية"."""
@@ -361,7 +376,9 @@ def environment(lang: str | None = None, loader=None, **options):
     language's catalog installed (newstyle gettext: ``{{ _("Rooms") }}``, ``{{ _("%(n)s
     seats", n=...) }}``, ``{% trans %}...{% endtrans %}`` with whitespace trimmed, as
     babel.cfg extracts them), the globals ``L`` (the Lang), ``lang`` and ``dir``, and the
-    filters ``number``, ``date_long``, ``date_short``, ``weekday``, ``month``, ``time``.
+    filters ``number``, ``date_long``, ``date_short``, ``weekday``, ``month``, ``time``,
+    ``capitalize_first``, and for plain text (the PDF) ``ltr`` (a left-to-right island),
+    ``bdi`` (an island of its own direction), ``ltr_ranges`` and ``isolate``.
 
     Defaults (override with ``options``): autoescaping on for every template, undefined
     variables are errors, trim_blocks and lstrip_blocks, trailing newlines kept."""
@@ -379,11 +396,12 @@ def environment(lang: str | None = None, loader=None, **options):
     env.install_gettext_translations(language.translations, newstyle=True)
     env.globals.update(L=language, lang=language.code, dir=language.dir)
     env.filters.update(number=language.number, date_long=language.date_long, date_short=language.date_short,
-                       weekday=language.weekday, month=language.month, time=language.time)
+                       weekday=language.weekday, month=language.month, time=language.time,
+                       capitalize_first=capitalize, ltr=ltr, ltr_ranges=ltr_ranges, isolate=isolate, bdi=fsi)
     return env
 
 
 __all__ = ["SOURCE_LANGUAGE", "LOCALE_DIR", "N_", "Lang", "lang_of", "translations", "catalog_languages",
-           "environment", "direction", "text_direction", "has_rtl", "isolate", "ltr", "rtl", "ltr_ranges",
+           "environment", "direction", "text_direction", "has_rtl", "isolate", "fsi", "ltr", "rtl", "ltr_ranges",
            "strip_isolates", "capitalize", "autonym", "weekday_name", "weekday_short", "month_name", "date_long",
            "date_short", "date_range", "compile_po"]

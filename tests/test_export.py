@@ -394,7 +394,8 @@ def test_xlsx_agenda_holds_every_session_and_prints_landscape(solved, cli, tmp_p
     day1 = wb["Mon 2014-12-08"]
     rooms = [c.value for c in day1[2][1:]]
     assert set(rooms) <= {"Salle Élysée", "Phòng Hội Nghị 2", "قاعة ٣"} and rooms
-    assert day1["A7"].value.startswith("01:00–02:15")               # the slot after midnight, as a clock time
+    # the slot after midnight, as a clock time (English: the 12 h clock)
+    assert day1["A7"].value.startswith("1:00\u202fAM\u2009–\u20092:15\u202fAM")
     # the two-slot training spans merged rows; the plenary spans every room column
     schedule = read_schedule(solved / "program" / "schedule.yaml")
     training = schedule.by_session["s7"]

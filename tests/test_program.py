@@ -1,4 +1,4 @@
-"""The one placed program (niic_sched.program) and the shared text helpers (niic_sched.text)."""
+"""The one placed program (niic_sched.program) and what outputs share of it (the text helpers: tests/test_i18n.py)."""
 from __future__ import annotations
 
 import dataclasses
