@@ -14,7 +14,9 @@ from conftest import run_cli
 from helpers import DAY1, write_conf
 from niic_sched import app, outputs
 from niic_sched.changes import NoReference, changes_since, reference
+from niic_sched.i18n import lang_of
 from niic_sched.io import load
+from niic_sched.labels import shown
 from niic_sched.io.schedule_file import read_schedule
 from niic_sched.model import Assignment, Schedule
 from niic_sched.versions import keep
@@ -27,7 +29,8 @@ def small(folder: Path) -> Path:
     """One day, three slots, two rooms; sessions a-d; e is only in the new program."""
     return write_conf(folder, days=[{"date": DAY1, "slots": SLOTS3}], sessions=[
         dict(id="a", title="Alpha clinic", speakers=["p1"]), dict(id="b", title="Beta panel", speakers=["p2"]),
-        dict(id="c", title="الجاليات العربية: Gamma", speakers=["p3"]), dict(id="e", title="Epsilon late")],
+        dict(id="c", title="الجاليات العربية: Gamma", speakers=["p3"]),
+        dict(id="e", title="Epsilon late")],
         speakers=[{"id": "p1", "name": "María Núñez"}, {"id": "p2", "name": "سامي حداد"},
                   {"id": "p3", "name": "Dan Ortiz"}])
 
@@ -260,9 +263,10 @@ def test_after_adding_the_late_sessions_every_output_is_current_and_shows_them(p
     assert pdf_pages(program / "changes.pdf") <= 2 and "Changes since the printed program" in handout
     conf = load(run.folder)
     flat = " ".join(handout.split())
-    for sid in run.late_ids:
-        words = conf.session[sid].title.split()
-        assert " ".join(words[-2:]) in flat, sid                             # every new session is listed
+    english = lang_of(conf.language)
+    for sid in run.late_ids:                                                 # every new session is listed,
+        words = shown(conf, english, conf.session[sid], "title")[0].split()  # titled in the edition's language
+        assert " ".join(words[-2:]) in flat, sid
     ics = (program / "schedule.ics").read_text(encoding="utf-8")
     assert all(f"{sid}@" in ics or sid in ics for sid in run.late_ids)
     assert ics.count("BEGIN:VEVENT") == 70

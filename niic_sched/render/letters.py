@@ -22,33 +22,19 @@ letters, digits, ``-`` and ``_`` is escaped as in the site's anchors).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 
 from ..i18n import N_, Lang, base, capitalize, catalog_languages, isolate, lang_of, ltr, text_direction
+from ..labels import (ACCESSIBILITY_FEATURES, feature_label, format_label, interpretation_label, shown, shown_dir,
+                      spoken)
+from ..model import Conference, Speaker
 from ..program import Placement, PlacedProgram
-from ..model import Conference, Session, Speaker
 
-# the words of a letter (English source; translated through the catalogs)
-FORMATS = {"plenary": N_("Plenary"), "workshop": N_("Workshop"), "panel": N_("Panel"), "training": N_("Training")}
-FEATURES = {
-    "interpretation": N_("Interpretation booths and headsets"),
-    "wheelchair": N_("Step-free (wheelchair) access"),
-    "projector": N_("Projector"),
-    "stage": N_("Stage"),
-    "computer-lab": N_("Computer lab"),
-    "hearing-loop": N_("Hearing loop"),
-    "captioning": N_("Live captioning"),
-}
 PAGE_SIZE = {"a4": "A4", "letter": "letter"}
 CSV_COLUMNS = ("speaker_id", "email", "name", "language", "subject", "text")
-
-
-def _humanize(ident: str) -> str:
-    return " ".join(w[:1].upper() + w[1:] for w in re.split(r"[-_\s]+", ident.strip()) if w)
 
 
 def letter_language(conf: Conference, speaker: Speaker) -> str:
@@ -164,30 +150,20 @@ def safe_file(ident: str) -> str:
     return name if not name.startswith("-") else "_" + name
 
 
-def _interpretation(conf: Conference, L: Lang, s: Session) -> str:
-    spoken = s.language or conf.language or "en"
-    langs = [c for c in s.interpretation if base(c) != base(spoken)]
-    if langs:
-        return L.join([L._(N_("into %(language)s"), language=L.language_name(c)) for c in langs])
-    if "interpretation" in s.requires:
-        return L.gettext(N_("simultaneous interpretation"))
-    return ""
-
-
 def _session(conf: Conference, L: Lang, p: Placement, speaker: Speaker) -> LetterSession:
     s = p.session
-    title = s.translated(L.code, "title") or s.translated(base(L.code), "title") or s.title
-    features = [L.gettext(FEATURES[f]) if f in FEATURES else _humanize(f) for f in sorted(p.room.features)]
+    title, lang, translated = shown(conf, L, s, "title")
+    features = [feature_label(L, f)
+                for f in sorted(p.room.features, key=lambda f: (f not in ACCESSIBILITY_FEATURES, f))]
     return LetterSession(
-        id=s.id, title=title, title_dir=text_direction(title),
-        format_label=L.gettext(FORMATS[s.format]) if s.format in FORMATS else _humanize(s.format),
+        id=s.id, title=title, title_dir=shown_dir(s, translated, lang, title), format_label=format_label(L, s.format),
         track=conf.track_name(s.track, L.code), date=capitalize(L.date_long(p.day)),
         time=L.time_range(p.start, p.end), room=p.room.name or p.room.id,
         seats=L.ngettext("%(num)s seat", "%(num)s seats", p.room.capacity) % {"num": L.number(p.room.capacity)},
         features=features,
         co_speakers=[(q.name, q.organization) for q in p.speakers if q.id != speaker.id],
-        language=capitalize(L.language_name(s.language or conf.language or "en")),
-        interpretation=_interpretation(conf, L, s), day=p.day, start=p.start)
+        language=capitalize(L.language_name(spoken(conf, s))),
+        interpretation=interpretation_label(conf, L, s), day=p.day, start=p.start)
 
 
 def build_letters(program: PlacedProgram) -> list[Letter]:

@@ -270,6 +270,12 @@ class _Booklet:
         self.grids = grid_pages(program)
         self.index = index_pages(program)
 
+    def grids_document(self, first_page: int, pages: dict[str, int], document=None):
+        """The grid pages laid out with every cell fitted to its text (render/fit.py):
+        (document, the cell boxes whose title does not fit even at the smallest size)."""
+        return fit_titles(lambda: self.layout("grids", first_page, pages),
+                          [g for _, gs in self.grids for g in gs], document)
+
     def layout(self, part: str, first_page: int, pages: dict[str, int]):
         html = self.template.render(program=self.program, part=part, pages=pages, grids=self.grids,
                                     index_pages=self.index)
@@ -306,8 +312,7 @@ def write_program_pdf(program: ProgramView, env: jinja2.Environment, target: Pat
         pages = anchor_pages(listing, f + n_grids + 1)
         grids = b.layout("grids", f + 1, pages)
     if grids is not None:                 # every title whole: cells whose text does not fit are set smaller
-        grids, unfit = fit_titles(lambda: b.layout("grids", f + 1, pages), [g for _, gs in b.grids for g in gs],
-                                  grids)
+        grids, unfit = b.grids_document(f + 1, pages, grids)
         for box in unfit:
             ids = ", ".join(s.id for s in box.item.sessions)
             program.warnings.append(f"program.pdf: the grid cell of {ids} is too small for its title even at "
