@@ -259,8 +259,9 @@ def _since_path(folder, job: Job):
     return ref.path if ref is not None else None
 
 
-def why_stale(folder, job: Job) -> str:
-    """"" when the job's outputs are current, else why they are not."""
+def why_stale(folder, job: Job, cache: dict | None = None) -> str:
+    """"" when the job's outputs are current, else why they are not. ``cache`` (a dict kept
+    across calls) spares reading every input file again for each job."""
     home = conference_home(folder)
     schedule = absolute(home, job.schedule or "program/schedule.yaml")
     if job.legacy:
@@ -269,7 +270,14 @@ def why_stale(folder, job: Job) -> str:
         if made and sources and min(made) < max(p.stat().st_mtime for p in sources):
             return "made before the latest change of the schedule or the inputs"
         return ""
-    now = fingerprint(folder, schedule, _since_path(folder, job))
+    cache = {} if cache is None else cache
+    since = _since_path(folder, job)
+    for key, make in (("inputs", lambda: inputs_sha(folder)), (("schedule", str(schedule)), lambda: file_sha(schedule)),
+                      (("since", str(since)), lambda: file_sha(since))):
+        if key not in cache:
+            cache[key] = make()
+    now = {"schedule": cache[("schedule", str(schedule))], "inputs": cache["inputs"],
+           "since": cache[("since", str(since))]}
     was = job.made_from
     if now["schedule"] != was.get("schedule"):
         return "the schedule changed since" if now["schedule"] else f"its schedule {job.schedule} is gone"
@@ -289,13 +297,14 @@ def stale(folder, *, skip: set[str] = frozenset()) -> list[Stale]:
     """Every job (but those in ``skip``) whose existing outputs are stale."""
     home = conference_home(folder)
     out = []
+    cache: dict = {}
     for job in all_jobs(folder):
         if job.key in skip:
             continue
         files = [p for p in job.paths(home) if p.exists()]
         if not files:
             continue
-        why = why_stale(folder, job)
+        why = why_stale(folder, job, cache)
         if why:
             out.append(Stale(job, files, why))
     return out

@@ -87,6 +87,6 @@ def printed_and_added(tmp_path_factory) -> SampleRun:
     printed = {p.relative_to(program).as_posix(): p.read_bytes() for p in program.rglob("*") if p.is_file()}
     late = sorted((folder / "late").glob("*.yaml"))
     late_ids = [yaml.safe_load(p.read_text(encoding="utf-8"))["id"] for p in late]
-    add = run_cli("add", *late, "--dir", folder, "--time-limit", "4")
+    add = run_cli("add", *late, "--dir", folder, "--time-limit", "20")
     assert add.exit_code == 0, add.stderr
     return SampleRun(folder, printed, add, late_ids)

@@ -38,8 +38,9 @@ def sizes(pdf: Path) -> set[tuple[int, int]]:
 
 
 def squash(text: str) -> str:
-    """Text without any space or line break (a title wrapped, or broken inside a word, compares whole)."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    """Text without spaces, line breaks and hyphens (a title wrapped, broken inside a word, or after a
+    hyphen that pdftotext then joins up, compares whole)."""
+    return re.sub(r"[\s\-\u00ad\u2010]+", "", unicodedata.normalize("NFKC", text))
 
 
 def conference(folder: Path, **conf) -> Path:
