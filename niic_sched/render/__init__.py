@@ -130,8 +130,8 @@ def render_placed(placed: PlacedProgram, outdir: str | os.PathLike, *,
                 say(f"site ({code}): {len(names)} files in {report.seconds[f'html-{code}']} s")
                 if pdf:
                     t = time.perf_counter()
-                    pdf_names, pages = write_pdfs(program, env, stage, door_sheets=door_sheets,
-                                                  names=(edition_pdf(conf, code), edition_pdf(conf, code, "door-sheets")))
+                    booklets = (edition_pdf(conf, code), edition_pdf(conf, code, "door-sheets"))
+                    pdf_names, pages = write_pdfs(program, env, stage, door_sheets=door_sheets, names=booklets)
                     names += pdf_names
                     report.pages.update(pages)
                     report.warnings.extend(w for w in program.warnings if w not in report.warnings)

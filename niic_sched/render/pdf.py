@@ -332,7 +332,8 @@ def write_door_sheets(program: ProgramView, env: jinja2.Environment, target: Pat
     wp = _weasyprint()
     fonts = wp.text.fonts.FontConfiguration()
     sheets = [wp.CSS(string=css, font_config=fonts)
-              for css in (asset(env, "pdf/door-sheets.css"), env.get_template("static/tracks.css").render(program=program),
+              for css in (asset(env, "pdf/door-sheets.css"),
+                          env.get_template("static/tracks.css").render(program=program),
                           page_css(program, running=False))]
     html = env.get_template("pdf/door-sheets.html").render(program=program, sheets=door_sheet_pages(program))
     document = html_class(wp)(string=html, base_url=str(target.parent)).render(stylesheets=sheets, font_config=fonts)
