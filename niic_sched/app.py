@@ -505,21 +505,18 @@ def letters(folder, schedule_path=None, *, formats: Sequence[str] = LETTER_FORMA
     fallback = [(x.speaker.id, x.wanted) for x in made if x.wanted and x.wanted != x.language]
     if speakers:                             # a partial run: the other letters are as they were
         return Lettered(made, sorted(data), schedule_path, no_email, fallback, [])
-    key = "letters:program"
-    previous = outputs.load_jobs(folder).get(key)
     removed = []
-    if previous is not None:
-        for p in previous.paths(home):
-            if p.suffix == ".pdf" and p.parent == prog / "letters" and p not in data and p.is_file() \
-                    and "pdf" in formats:
+    jobs = outputs.load_jobs(folder)
+    for fmt in formats:                      # one record per format: each is stale or current on its own
+        written = sorted(p for p in data if (p.suffix == ".pdf") == (fmt == "pdf"))
+        previous = jobs.get(f"letters:{fmt}")
+        for p in previous.paths(home) if previous is not None else []:
+            if p not in written and p.is_file():
                 p.unlink()                   # a speaker no longer in a placed session
                 removed.append(p)
+        _written(outputs.manifest_path(folder), lambda fmt=fmt, written=written: outputs.record(
+            folder, "letters", fmt, written, schedule_path=schedule_path, options={"formats": [fmt]}))
     files = sorted(data)
-    kept = [p for p in (previous.paths(home) if previous else []) if p.is_file() and p not in data
-            and p not in removed]
-    _written(outputs.manifest_path(folder), lambda: outputs.record(
-        folder, "letters", "program", files + kept, schedule_path=schedule_path,
-        options={"formats": list(formats)}))
     return Lettered(made, files, schedule_path, no_email, fallback, removed)
 
 

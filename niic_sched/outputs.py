@@ -107,7 +107,7 @@ def absolute(home: Path, recorded: str) -> Path:
 @dataclass
 class Job:
     """One command's outputs: ``key`` "render:program", "export:ics:program/schedule.ics",
-    "letters:program"; ``kind`` render | export | letters."""
+    "letters:pdf", "letters:csv"; ``kind`` render | export | letters."""
     key: str
     kind: str
     files: list[str]                           # recorded paths (see rel)
@@ -163,7 +163,7 @@ def command_for(job: Job, folder) -> str:
                 + ("" if out == default else f" -o {out}"))
     if job.kind == "letters":
         fmts = o.get("formats") or ["pdf", "csv"]
-        fmt = "" if set(fmts) == {"pdf", "csv"} else f" --format {fmts[0]}"
+        fmt = "".join(f" --format {f}" for f in fmts) if set(fmts) != {"pdf", "csv"} else ""
         return f"niic-sched letters {where}{sched}{fmt}"
     return f"niic-sched {job.kind} {where}"
 
@@ -240,10 +240,11 @@ def legacy_jobs(folder, known: dict[str, Job]) -> list[Job]:
         if p.is_file() and p not in recorded and key not in known:
             out.append(Job(key, "export", [rel(home, p)], {"fmt": fmt, "output": rel(home, p)},
                            "program/schedule.yaml", legacy=True))
-    letters = [p for p in [prog / "letters.csv"] + sorted((prog / "letters").glob("*.pdf")) if p.is_file()]
-    if letters and "letters:program" not in known and not any(p in recorded for p in letters):
-        out.append(Job("letters:program", "letters", [rel(home, p) for p in letters], {"formats": ["pdf", "csv"]},
-                       "program/schedule.yaml", legacy=True))
+    for fmt, files in (("pdf", sorted((prog / "letters").glob("*.pdf"))), ("csv", [prog / "letters.csv"])):
+        files = [p for p in files if p.is_file()]
+        if files and f"letters:{fmt}" not in known and not any(p in recorded for p in files):
+            out.append(Job(f"letters:{fmt}", "letters", [rel(home, p) for p in files], {"formats": [fmt]},
+                           "program/schedule.yaml", legacy=True))
     return out
 
 

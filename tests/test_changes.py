@@ -271,3 +271,22 @@ def test_after_adding_the_late_sessions_every_output_is_current_and_shows_them(p
     ics = (program / "schedule.ics").read_text(encoding="utf-8")
     assert all(f"{sid}@" in ics or sid in ics for sid in run.late_ids)
     assert ics.count("BEGIN:VEVENT") == 70
+
+
+def test_move_write_brings_the_outputs_up_to_date(changed, cli):
+    assert cli("render", changed, "--no-pdf", "-q").exit_code == 0
+    assert cli("export", changed, "--format", "csv", "-q").exit_code == 0
+    r = cli("move", "e", "--to", DAY1, "13:30", "r1", "--dir", changed, "--write")
+    assert r.exit_code == 0, r.stderr
+    assert "Brought up to date:" in r.stdout and "program/changes.html" in r.stdout
+    assert "program/sessions.csv" in r.stdout
+    assert outputs.stale(changed) == []
+    assert read_schedule(changed / "program" / "schedule.yaml").by_session["e"].start == 13 * 60 + 30
+    page = lxml_html.fromstring((changed / "program" / "changes.html").read_bytes())
+    e = " ".join(select(page, "change-item", attr='@data-session="e"')[0].text_content().split())
+    assert "NEW" in e and "1:30" in e                       # still new since the printed program, at its new time
+    rows = (changed / "program" / "sessions.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert any(line.startswith("e,") and ",13:30," in line for line in rows)      # the export: made again
+    r = cli("move", "e", "--to", DAY1, "15:00", "r1", "--dir", changed, "--write", "--no-render")
+    assert r.exit_code == 0, r.stderr
+    assert "These outputs are stale" in r.stderr and f"niic-sched export {changed} --format csv" in r.stderr

@@ -111,7 +111,7 @@ def test_one_letter_again_and_a_speaker_who_left_loses_their_letter(small, tmp_p
             doc["speakers"] = [p for p in doc["speakers"] if p != leaver]
             path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
     assert leaver not in placed_speakers(folder)
-    assert [s.job.key for s in outputs.stale(folder)] == ["letters:program"]
+    assert {s.job.key for s in outputs.stale(folder)} == {"letters:pdf", "letters:csv"}
     r = run_cli("letters", folder)
     assert r.exit_code == 0, r.stderr
     assert not (letters / f"{leaver}.pdf").exists() and (letters / f"{placed[0]}.pdf").exists()
