@@ -154,6 +154,7 @@ def cli():
         niic-sched diff program/versions/schedule-1.yaml program/schedule.yaml
         niic-sched generate demo/ --sessions 60   # a synthetic conference to try it all on
         niic-sched interests import ../survey.csv  # interests.csv from a registration survey
+        niic-sched letters                    # a confirmation letter to every speaker
 
     Exit codes: 0 done, 1 a checked schedule (or a move) breaks a hard rule,
     2 bad input (nothing written), 3 no program exists, 4 none found within
@@ -270,8 +271,10 @@ def _add_nothing(params: dict) -> str:
 @click.option("--dir", "folder", type=click.Path(path_type=Path), default=Path("."), show_default=True,
               help="The conference folder (it holds sessions/ and program/schedule.yaml).")
 @solver_options
+@click.option("--no-render", is_flag=True,
+              help="Do not re-make the outputs of the old program (site, PDFs, exports, letters); list them as stale.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr (the list of moves is still printed).")
-def add(files, folder, time_limit, seed, workers, quiet):
+def add(files, folder, time_limit, seed, workers, no_render, quiet):
     """Add late proposals to a published program, moving as little as possible.
 
     Copies FILES (session YAML files) into DIR/sessions/, re-solves against
@@ -283,6 +286,12 @@ def add(files, folder, time_limit, seed, workers, quiet):
     folder, a bad file, no possible program or an interruption leave
     sessions/ and program/ as they were (exit 2, 3, 4 or 130).
 
+    Then every output made from the old program (the site with its "What
+    changed" page, program.pdf and the handout changes.pdf, door sheets,
+    exports, letters) is made again from the new one, with the options it was
+    made with; --no-render lists them as stale instead, with the commands that
+    bring them up to date.
+
     \b
     Examples:
         niic-sched add late/*.yaml                     # the conference folder here
@@ -290,7 +299,7 @@ def add(files, folder, time_limit, seed, workers, quiet):
         niic-sched diff program/versions/schedule-1.yaml program/schedule.yaml --format csv -o notices.csv
     """
     result = app.add(list(files), folder, time_limit=time_limit, seed=seed, workers=workers,
-                     progress=_progress(quiet))
+                     render_outputs=not no_render, progress=_progress(quiet))
     if not quiet:
         _err(table(result.quality, result.report))
     _moves(result.moves, f"Tell their speakers: niic-sched diff {result.version} {result.schedule_path} "
@@ -299,6 +308,34 @@ def add(files, folder, time_limit, seed, workers, quiet):
     _echo(f"Copied {_plural(n, 'file')} into {folder / 'sessions'}; kept the previous program as "
                f"{result.version}; wrote {result.schedule_path} ({plural(len(result.schedule.assignments), 'session')} "
                "placed).")
+    _refreshed(result.refreshed, folder)
+    if result.refreshed is not None and result.refreshed.interrupted:
+        raise Shown(KeyboardInterrupt())
+
+
+def _refreshed(r, folder) -> None:
+    """What app.refresh did: the outputs made again, those that failed, those left stale."""
+    from .outputs import rel, stale_lines
+    if r is None:
+        return
+    from .io.excel import conference_home
+    home = conference_home(folder)
+    for job, done in r.done:
+        made = [rel(home, p) for p in getattr(done, "files", None) or [getattr(done, "output", None)] if p]
+        shown = [m for m in made if m.endswith((".pdf", ".csv", ".xlsx", ".ics", ".xml", ".json"))
+                 or m.endswith(("index.html", "changes.html"))]
+        more = len(made) - len(shown)
+        _echo(f"Brought up to date: {', '.join(shown)}" + (f" (+{more} files of the site)" if more > 0 else "")
+                   + ".")
+        for p in getattr(done, "removed", []) or []:
+            _echo(f"Removed {rel(home, p)}: it showed the earlier program.")
+    for item, text in r.failed:
+        _err(f"Could not bring {', '.join(rel(home, p) for p in item.files[:4])} up to date: {text}")
+        _err(f"    they are stale: run {item.command(folder)}")
+    if r.interrupted:
+        _err("Interrupted while bringing the outputs up to date: the new program is written.")
+    for line in stale_lines(folder, r.stale):
+        _err(line)
 
 
 @cli.command("diff", unwritable="give a writable path with -o")
@@ -317,7 +354,8 @@ def diff_schedules(old, new, folder, fmt, output):
     time and room), then one notice per speaker whose sessions changed,
     listing only those sessions. Speakers with no change get no notice.
     The CSV has the columns speaker_id, name, organization, session, title,
-    change, old, new (UTF-8 with BOM, for a mail merge).
+    change, old, new, email (UTF-8 with BOM, for a mail merge; private: it
+    holds the speakers' emails).
 
     \b
     Examples:
@@ -452,8 +490,11 @@ def _split_to(to: str, rest: tuple, folder_opt):
               help="Also pin the session there: pin: {day, start, room} in its YAML file, "
                    "comments and layout kept (with --write; folders only, not workbooks).")
 @click.option("--force", is_flag=True, help="With --write: write the move even though it breaks a hard rule.")
+@click.option("--no-render", is_flag=True,
+              help="With --write: do not re-make the outputs of the old program (site, PDFs, exports, letters); "
+                   "list them as stale.")
 @click.option("-q", "--quiet", is_flag=True, help="No input warnings on stderr.")
-def move_session(session, to, rest, folder_opt, schedule_path, write, pin, force, quiet):
+def move_session(session, to, rest, folder_opt, schedule_path, write, pin, force, no_render, quiet):
     """What if SESSION moved to DAY START [ROOM]? Checks it, and writes it with --write.
 
     Every hard rule is checked on the schedule with the session moved (in
@@ -466,7 +507,8 @@ def move_session(session, to, rest, folder_opt, schedule_path, write, pin, force
     FOLDER/program/schedule.yaml (atomically) and the previous one is kept as
     program/versions/schedule-<N>.yaml, as add does; --pin also pins the
     session in its file. A move that breaks a hard rule is not written
-    unless --force.
+    unless --force. The outputs made from the old program (site, PDFs,
+    exports, letters) are then made again (--no-render: listed as stale).
 
     Exit codes: 0 the move keeps every hard rule, 1 it breaks one (written
     only with --force), 2 an unknown session, day, start or room (nothing
@@ -518,6 +560,8 @@ def move_session(session, to, rest, folder_opt, schedule_path, write, pin, force
         if result.version is not None:
             _echo(f"Tell its speakers: niic-sched diff {result.version} {result.schedule_path} "
                        f"--dir {folder} --format csv -o notices.csv")
+            # the outputs made from the old program: made again (or listed as stale)
+            _refreshed(app.refresh(folder, render_outputs=not no_render, progress=_progress(quiet)), folder)
     elif result.refused:
         _echo(f"Nothing written: the move breaks {_plural(len(v.violations), 'hard rule')} "
                    "(--force writes it all the same).")
@@ -667,10 +711,16 @@ def export_program(folder, schedule_path, fmt, output, language, force, determin
               help="A folder of Jinja2 templates that override the default ones by name "
                    "(e.g. html/base.html, pdf/program.css); see niic_sched/templates/.")
 @click.option("--door-sheets", is_flag=True, help="Also write door-sheets.pdf: one page per room and day.")
-@click.option("--no-pdf", is_flag=True, help="Only the HTML site (no WeasyPrint).")
+@click.option("--no-pdf", is_flag=True,
+              help="Only the HTML site (no WeasyPrint); a program.pdf (door-sheets.pdf, changes.pdf) of an earlier "
+                   "program in the folder is removed, as it would be stale.")
+@click.option("--since", metavar="VERSION", default=None,
+              help="The \"What changed\" page and changes.pdf compare with this version (a number N of "
+                   "program/versions/schedule-N.yaml, or any schedule file) [default: the printed program, "
+                   "the first version].")
 @click.option("--force", is_flag=True, help="Render even a schedule that breaks hard rules.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing when all is well.")
-def render_program(folder, schedule_path, outdir, templates_dir, door_sheets, no_pdf, force, quiet):
+def render_program(folder, schedule_path, outdir, templates_dir, door_sheets, no_pdf, since, force, quiet):
     """Render the program: a static HTML site and a printable PDF booklet.
 
     Writes index.html (grid per day), sessions/tracks/rooms/speakers pages, a
@@ -679,8 +729,12 @@ def render_program(folder, schedule_path, outdir, templates_dir, door_sheets, no
     the file system. One edition per language of the conference (`languages`
     in conference.yaml): the main one in the output folder, every other
     language L in L/ with its booklet program-L.pdf; each page links the same
-    page in the other editions. A schedule that breaks a hard rule is refused
-    (exit 2) unless --force. Outputs are replaced only once all are rendered.
+    page in the other editions. Once program/versions/ holds the printed
+    program (add and move --write keep it there), the site marks sessions
+    NEW or MOVED, changes.html lists what is new, moved and cancelled, and
+    changes.pdf is a one- or two-page handout of it (--since compares with
+    another version). A schedule that breaks a hard rule is refused (exit 2)
+    unless --force. Outputs are replaced only once all are rendered.
 
     \b
     Examples:
@@ -689,11 +743,79 @@ def render_program(folder, schedule_path, outdir, templates_dir, door_sheets, no
         niic-sched render . --templates my-templates --no-pdf
     """
     result = app.render(folder, schedule_path, outdir, templates_dir=templates_dir, door_sheets=door_sheets,
-                        pdf=not no_pdf, force=force, progress=_progress(quiet))
+                        pdf=not no_pdf, force=force, since=since, progress=_progress(quiet))
+    from .outputs import rel, stale_lines
+    from .io.excel import conference_home
+    for p in result.removed:
+        _err(f"Removed {rel(conference_home(folder), p)}: it showed an earlier program"
+             + (" (render without --no-pdf to print a current one)." if no_pdf else "."))
+    if result.changes is not None and not quiet:
+        _err(f"What changed: {result.changes.summary()} ({result.changes.reference.path}).")
+    for line in stale_lines(folder, result.stale):
+        _err(line)
     if not quiet:
         made = ", ".join(p.relative_to(result.outdir).as_posix() for p in result.files
                          if p.suffix == ".pdf" or p.name == "index.html")
         _echo(f"Wrote {result.outdir}/: {made} ({plural(len(result.files), 'file')}, {result.seconds.get('total')} s).")
+
+
+@cli.command("letters", nothing="Nothing written.", unwritable="make FOLDER/program/ writable")
+@FOLDER
+@click.option("--schedule", "schedule_path", type=click.Path(path_type=Path), default=None,
+              help="The schedule the letters confirm [default: FOLDER/program/schedule.yaml].")
+@click.option("--format", "formats", type=click.Choice(["pdf", "csv"]), multiple=True,
+              help="pdf: FOLDER/program/letters/<speaker-id>.pdf; csv: FOLDER/program/letters.csv for a mail "
+                   "merge. Repeatable [default: both].")
+@click.option("--speaker", "speakers", multiple=True, metavar="ID",
+              help="Only this speaker's letter (to send one again); letters.csv then holds only their rows. "
+                   "Repeatable.")
+@click.option("--force", is_flag=True, help="Write letters even for a schedule that breaks hard rules.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only warnings.")
+def letters_command(folder, schedule_path, formats, speakers, force, quiet):
+    """Write a confirmation letter to every speaker of a scheduled session.
+
+    Each letter lists the speaker's sessions: day, time and room, format and
+    track, co-speakers, the room's features and seats, the language and the
+    interpretation offered, and the contact details on file. It is written
+    in the speaker's `language` (speakers.yaml) when the program has a
+    catalog for it, else in the conference's language.
+
+    The letters and letters.csv (speaker_id, email, name, language, subject,
+    text) are PRIVATE: they hold emails and phone numbers. Do not publish
+    them with the site (copy the site's files, not all of program/).
+
+    \b
+    Examples:
+        niic-sched letters                         # program/letters/*.pdf and program/letters.csv
+        niic-sched letters . --format csv           # only the mail-merge file
+        niic-sched letters . --speaker p0001        # one letter again
+        niic-sched letters niic2014.xlsx --schedule program/schedule-2.yaml
+    """
+    result = app.letters(folder, schedule_path, formats=formats or app.LETTER_FORMATS, speakers=speakers,
+                         force=force, progress=_progress(quiet))
+    from .io.excel import conference_home
+    from .outputs import rel
+    home = conference_home(folder)
+    pdfs = [p for p in result.files if p.suffix == ".pdf"]
+    csvs = [p for p in result.files if p.suffix == ".csv"]
+    if result.no_email:
+        _err(f"warning: {_plural(len(result.no_email), 'speaker')} without an email in speakers.yaml "
+             f"({', '.join(result.no_email[:8])}{', ...' if len(result.no_email) > 8 else ''}): "
+             "their letters must go another way")
+    for pid, wanted in result.fallback:
+        _err(f"warning: speaker {pid}: no catalog for language {wanted!r}; the letter is in the conference's "
+             "language")
+    for p in result.removed:
+        _err(f"Removed {rel(home, p)}: its speaker has no scheduled session any more.")
+    if not quiet:
+        parts = []
+        if pdfs:
+            parts.append(f"{_plural(len(pdfs), 'letter')} in {rel(home, pdfs[0].parent)}/")
+        if csvs:
+            parts.append(f"{rel(home, csvs[0])} ({_plural(len(result.letters), 'row')})")
+        languages = sorted({x.language for x in result.letters})
+        click.echo(f"Wrote {' and '.join(parts) or 'nothing'}, for {_plural(len(result.letters), 'speaker')} "
+                   f"(languages: {', '.join(languages) or 'none'}). Private: they hold emails and phone numbers.")
 
 
 @cli.command(unwritable="give a writable folder")

@@ -7,7 +7,8 @@ who has at least one changed session, listing only those sessions: speakers
 whose sessions all stayed where they were get none.
 
 Outputs: ``text`` and ``markdown`` for people, ``csv_bytes`` for a mail merge
-(one row per speaker and changed session; UTF-8 with a byte-order mark so that
+(one row per speaker and changed session, with the speaker's email: a private
+file; UTF-8 with a byte-order mark so that
 Excel and Word read accents and Arabic script; cells that a spreadsheet would
 run as a formula get a leading apostrophe).
 
@@ -41,8 +42,9 @@ KINDS = ("added", "cancelled", "retimed", "moved")
 KIND_TEXT = {"added": "added", "cancelled": "cancelled", "retimed": "new time", "moved": "new room"}
 HEADINGS = {"added": "Added", "cancelled": "Cancelled", "retimed": "Retimed (new day or time)",
             "moved": "Moved to another room (same time)"}
+# a private file (it carries the speakers' emails): for the committee's mail merge, never published
 CSV_COLUMNS = ("speaker_id", "name", "organization", "session", "title", "change", "old", "new", "language",
-               "notice")
+               "notice", "email")
 # a speaker's notice, in the speaker's language
 NOTICE_INTRO = (N_("A change to your session since the published program:"),
                 N_("Changes to your sessions since the published program:"))
@@ -112,6 +114,7 @@ class Notice:
     organization: str
     changes: tuple[Change, ...]
     language: str = "en"          # the language it is written in: the speaker's, else the conference's
+    email: str = ""               # from speakers.yaml (private): the mail merge's address
 
     def lines(self, conf: Conference | None = None) -> list[str]:
         """The notice's text in its language: an introduction, then one sentence per change."""
@@ -254,7 +257,8 @@ def notices(conf: Conference, changes: list[Change]) -> list[Notice]:
     for pid in sorted(per):
         sp = conf.speaker.get(pid)
         language = (sp.language if sp and sp.language else None) or conf.language or "en"
-        out.append(Notice(pid, sp.name if sp else pid, sp.organization if sp else "", tuple(per[pid]), language))
+        out.append(Notice(pid, sp.name if sp else pid, sp.organization if sp else "", tuple(per[pid]), language,
+                          email=sp.email if sp else ""))
     return out
 
 
@@ -321,7 +325,7 @@ def csv_rows(d: Diff) -> list[list[str]]:
                 if d.conf is not None and c.session in d.conf.session else c.title
             rows.append([n.speaker, n.name, n.organization, c.session, title, c.kind,
                          c.old.text() if c.old else "", c.new.text() if c.new else "", n.language,
-                         c.notice(L, d.conf)])
+                         c.notice(L, d.conf), n.email])
     return rows
 
 

@@ -87,11 +87,16 @@ def render(conf: Conference, schedule: Schedule, outdir: str | os.PathLike, *,
 
 def render_placed(placed: PlacedProgram, outdir: str | os.PathLike, *,
                   templates: str | os.PathLike | None = None, door_sheets: bool = False, pdf: bool = True,
-                  progress: Callable[[str], None] | None = None) -> RenderReport:
+                  progress: Callable[[str], None] | None = None, changes=None) -> RenderReport:
     """``render`` for a program already placed (and judged) by the caller: one edition per
     language of the conference (``Conference.editions``), the main one at the top of
     ``outdir`` (index.html ..., program.pdf), every other language L in ``outdir/L/`` with
-    its booklet ``outdir/program-L.pdf`` (and door-sheets-L.pdf)."""
+    its booklet ``outdir/program-L.pdf`` (and door-sheets-L.pdf).
+
+    ``changes`` (niic_sched.changes.Changes): what changed since the printed program, for the
+    badges, each edition's changes.html and its handout changes.pdf / changes-L.pdf
+    (render/changes.py); None: none of these."""
+    from .changes import handout_name, mark, write_handout
     from .html import write_site
     from .pdf import write_pdfs
 
@@ -103,6 +108,10 @@ def render_placed(placed: PlacedProgram, outdir: str | os.PathLike, *,
     for code in conf.editions:
         program = program_view(placed, code)
         program.pdf = pdf
+        mark(program, changes, conf)
+        if pdf and program.changes is not None:      # the handout, as the edition's pages link it
+            program.changes.pdf = ("../" if edition_folder(conf, code) else "") + \
+                handout_name(edition_pdf(conf, code))
         views.append(program)
         report.warnings.extend(w for w in program.warnings if w not in report.warnings)
     report.seconds["view"] = round(time.perf_counter() - t0, 3)
@@ -127,6 +136,11 @@ def render_placed(placed: PlacedProgram, outdir: str | os.PathLike, *,
                     pdf_names, pages = write_pdfs(program, env, stage, door_sheets=door_sheets, names=booklets)
                     names += pdf_names
                     report.pages.update(pages)
+                    report.warnings.extend(w for w in program.warnings if w not in report.warnings)
+                    if program.changes is not None:
+                        handout = handout_name(edition_pdf(conf, code))
+                        report.pages[handout] = write_handout(program, env, stage / handout, conf.paper_size)
+                        names.append(handout)
                     report.seconds[f"pdf-{code}"] = round(time.perf_counter() - t, 3)
                     pages_text = ", ".join(f"{k} {plural(v, 'page')}" for k, v in pages.items())
                     say(f"pdf: {pages_text} in {report.seconds[f'pdf-{code}']} s{which}")

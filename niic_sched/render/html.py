@@ -14,6 +14,7 @@ import jinja2
 
 from ..i18n import N_
 from . import asset
+from .changes import write_changes_page
 from .view import ProgramView
 
 PAGES = (
@@ -42,11 +43,14 @@ def write_site(program: ProgramView, env: jinja2.Environment, dest: Path) -> lis
     """Render every page and asset into ``dest``; returns the written names relative to ``dest``."""
     tr = program.L.gettext
     nav = [(pid, tr(label)) for pid, _, label, _ in PAGES if pid != "agenda"]
+    if program.changes is not None:           # what changed since the printed program (render/changes.py)
+        nav.append(("changes", tr(N_("What changed"))))
     written: list[str] = []
     for pid, template, _, title in PAGES:
         html = env.get_template(template).render(program=program, page=pid, title=tr(title), nav=nav)
         _write(dest / f"{pid}.html", html)
         written.append(f"{pid}.html")
+    written += write_changes_page(program, env, dest, nav)
     (dest / "assets").mkdir(exist_ok=True)
     for name in STATIC:
         _write(dest / "assets" / name, asset(env, f"static/{name}"))

@@ -28,6 +28,7 @@ from pathlib import Path
 import jinja2
 
 from . import RenderError, asset
+from .fit import MIN_FONT_PT, fit as fit_titles
 from .view import DayView, Grid, ProgramView
 
 MAX_ROWS = 12          # slots on one grid page (landscape)
@@ -82,10 +83,15 @@ class Box:
     w: float
     h: float
     item: object = None     # view.RoomView, view.Row or view.Cell
+    scale: float = 1.0      # text size of a cell, set by render/fit.py so that its title fits whole
+    hide: tuple = ()        # lines a cell leaves out to fit ("speakers", "meta"; render/fit.py)
 
     @property
     def style(self) -> str:
-        return f"left:{self.x:.2f}mm;top:{self.y:.2f}mm;width:{self.w:.2f}mm;height:{self.h:.2f}mm"
+        out = f"left:{self.x:.2f}mm;top:{self.y:.2f}mm;width:{self.w:.2f}mm;height:{self.h:.2f}mm"
+        if self.scale != 1.0:
+            out += f";font-size:{self.scale * 100:.1f}%"
+        return out + "".join(f";--pc-{part}:none" for part in self.hide)
 
 
 @dataclass
@@ -264,6 +270,12 @@ class _Booklet:
         self.grids = grid_pages(program)
         self.index = index_pages(program)
 
+    def grids_document(self, first_page: int, pages: dict[str, int], document=None):
+        """The grid pages laid out with every cell fitted to its text (render/fit.py):
+        (document, the cell boxes whose title does not fit even at the smallest size)."""
+        return fit_titles(lambda: self.layout("grids", first_page, pages),
+                          [g for _, gs in self.grids for g in gs], document)
+
     def layout(self, part: str, first_page: int, pages: dict[str, int]):
         html = self.template.render(program=self.program, part=part, pages=pages, grids=self.grids,
                                     index_pages=self.index)
@@ -299,7 +311,12 @@ def write_program_pdf(program: ProgramView, env: jinja2.Environment, target: Pat
         listing = b.layout("listing", f + n_grids + 1, {})
         pages = anchor_pages(listing, f + n_grids + 1)
         grids = b.layout("grids", f + 1, pages)
-    if grids is not None:
+    if grids is not None:                 # every title whole: cells whose text does not fit are set smaller
+        grids, unfit = b.grids_document(f + 1, pages, grids)
+        for box in unfit:
+            ids = ", ".join(s.id for s in box.item.sessions)
+            program.warnings.append(f"program.pdf: the grid cell of {ids} is too small for its title even at "
+                                    f"{MIN_FONT_PT:g} pt: part of it is cut in the grid (the listing has it whole)")
         pages.update(anchor_pages(grids, f + 1))
     back_first = f + n_grids + (len(listing.pages) if listing else 0) + 1
     back = b.layout("back", back_first, pages)

@@ -31,6 +31,7 @@ from ..labels import (ACCESSIBILITY_FEATURES, FORMAT_LABELS, feature_label, form
                       language_line, offered, shown, shown_dir, spoken)
 from ..model import Conference, Session, Slot, hhmm
 from ..export.common import session_uid, session_url
+from ..names import index_letter, sort_key
 from ..program import Placement, PlacedProgram
 
 # hues for the first tracks, picked to be far apart; more tracks continue by the golden angle
@@ -94,8 +95,8 @@ class SpeakerView:
     name: str
     organization: str
     anchor: str
-    sort_key: str
-    initial: str
+    sort_key: tuple               # niic_sched.names.sort_key: (family, given, name), folded
+    initial: str                  # the letter the index files it under (niic_sched.names.index_letter)
     sessions: list["SessionView"] = field(default_factory=list)
 
     @property
@@ -153,6 +154,8 @@ class SessionView:
     end_label: str = ""
     start_iso: str = ""              # "09:00" for <time datetime>
     end_iso: str = ""
+    change: str = ""              # "new" | "moved" since the printed program, else "" (render/changes.py)
+    change_label: str = ""        # its badge word in the edition's language ("NEW")
 
     @property
     def speaker_names(self) -> str:
@@ -287,6 +290,7 @@ class ProgramView:
     paper: str = "a4"                 # the printed program's paper: "a4" | "letter"
     pdf: bool = False                 # the booklet is rendered beside the site (the footer links it)
     labels: dict = field(default_factory=dict)   # the site script's words, in this language
+    changes: object = None            # render/changes.ChangesView: what changed since printing (None: nothing to compare)
 
     @property
     def session_count(self) -> int:
@@ -438,11 +442,10 @@ def editions(conf: Conference, current: str) -> list[Edition]:
 
 
 def _speaker_view(p) -> SpeakerView:
-    key = fold(p.name)
-    first = key[:1]
-    initial = first.upper() if first.isascii() and first.isalpha() else (p.name.strip()[:1] or "#")
+    """By family name (niic_sched.names: ``sort_name``, else the documented guess), filed under
+    the family name's first letter."""
     return SpeakerView(id=p.id, name=p.name, organization=p.organization, anchor=anchor("speaker", p.id),
-                       sort_key=key, initial=initial)
+                       sort_key=sort_key(p.name, p.sort_name), initial=index_letter(p.name, p.sort_name) or "#")
 
 
 def _tracks(conf: Conference, L: Lang) -> dict[str, TrackView]:
