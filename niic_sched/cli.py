@@ -814,7 +814,7 @@ def letters_command(folder, schedule_path, formats, speakers, force, quiet):
         if csvs:
             parts.append(f"{rel(home, csvs[0])} ({_plural(len(result.letters), 'row')})")
         languages = sorted({x.language for x in result.letters})
-        click.echo(f"Wrote {' and '.join(parts) or 'nothing'}, for {_plural(len(result.letters), 'speaker')} "
+        _echo(f"Wrote {' and '.join(parts) or 'nothing'}, for {_plural(len(result.letters), 'speaker')} "
                    f"(languages: {', '.join(languages) or 'none'}). Private: they hold emails and phone numbers.")
 
 
