@@ -133,4 +133,20 @@ def check_schedule(conf: Conference, schedule: Schedule) -> list[Violation]:
                     out.append(Violation("plenaries", f"{other} runs during plenary {pl} at {when}", pair))
                 if y in sx.not_with or x in sy.not_with:
                     out.append(Violation("not_with", f"{x} and {y} must not overlap but both run at {when}", pair))
+
+    # resources: at every moment, the sessions running use no more than there is. The most
+    # used moments are session starts: count the sessions running at each start.
+    for day, sids in by_day.items():
+        uses = {sid: conf.uses(conf.session[sid]) for sid in sids}
+        for name, quantity in conf.resources:
+            users = [sid for sid in sids if uses[sid].get(name)]
+            reported: set = set()
+            for t in sorted({st for sid in users for st, _ in ranges[sid]}):
+                running = tuple(sorted(sid for sid in users if any(st <= t < en for st, en in ranges[sid])))
+                need = sum(uses[sid][name] for sid in running)
+                if need > quantity and running not in reported:
+                    reported.add(running)
+                    out.append(Violation("resources", f"{', '.join(running)} run at {day} {hhmm(t)} and use {need} of "
+                                         f"{name}, of which there {'is' if quantity == 1 else 'are'} {quantity}",
+                                         running))
     return out

@@ -35,6 +35,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable
 
+from .text import agrees, plural
+
 POPULAR_SHARE = 0.2
 TIMETABLE, ROOMS, BASELINE = "timetable", "rooms", "baseline"
 
@@ -107,7 +109,7 @@ def _attendee_count(conf, view, baseline):
     for (x, y), n in conf.shared_interest().items():
         if view.overlap(x, y):
             total += n
-            named.append((n, f"{n} attendee{'s' if n != 1 else ''} want both {x} and {y}, both on {view.when(x, y)}"))
+            named.append((n, f"{plural(n, 'attendee')} {agrees(n, 'wants', 'want')} both {x} and {y}, both on {view.when(x, y)}"))
     return total, named
 
 

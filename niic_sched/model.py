@@ -15,6 +15,9 @@ from .goals import DEFAULT_WEIGHTS   # the soft-goal registry's default weights 
 
 PLENARY = "plenary"
 FORMATS = ("plenary", "workshop", "panel", "training")
+PAPERS = ("letter", "a4")
+# time zones whose printed programs default to US Letter (the Americas)
+LETTER_ZONES = ("America/", "US/", "Canada/", "Pacific/Honolulu")
 
 
 
@@ -92,6 +95,11 @@ class Speaker:
     name: str
     organization: str = ""
     unavailable: tuple[TimeRange, ...] = ()
+    # private: letters and notices only, never a public output (site, PDF, exports)
+    email: str = ""
+    phone: str = ""
+    language: str | None = None      # the language of this speaker's letters and notices
+    sort_name: str = ""              # the speaker index's sort key ("Núñez, María"); "" = a family-name guess
     where: str = field(default="", compare=False)
     where_keys: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
@@ -141,6 +149,9 @@ class Session:
     language: str | None = None
     preferred: tuple[Preference, ...] = ()
     abstract: str = ""
+    interpretation: tuple[str, ...] = ()               # languages offered through interpretation
+    uses: tuple[tuple[str, int], ...] = ()             # (resource, quantity) as written; see Conference.uses
+    translations: tuple[tuple[str, str, str], ...] = ()   # (language, title, abstract); "" = not translated
     where: str = field(default="", compare=False)
     where_keys: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
@@ -151,6 +162,13 @@ class Session:
     @property
     def is_plenary(self) -> bool:
         return self.format == PLENARY
+
+    def translated(self, language: str, part: str = "title") -> str:
+        """The session's ``part`` (title or abstract) in ``language``, or "" when not translated."""
+        for lang, title, abstract in self.translations:
+            if lang == language:
+                return title if part == "title" else abstract
+        return ""
 
 
 @dataclass(frozen=True)
@@ -168,6 +186,11 @@ class Conference:
     language: str = "en"
     url: str = ""
     weights: tuple[tuple[str, int], ...] = ()
+    languages: tuple[str, ...] = ()      # the editions to render, the main language first; () = (language,)
+    paper: str = ""                      # "letter" | "a4"; "" = from the time zone (see paper_size)
+    # track id -> ((language, display name), ...)
+    tracks: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    resources: tuple[tuple[str, int], ...] = ()   # things in limited supply: (name, quantity)
     # (attendee, session) rows of interests.csv that name known sessions
     interests: tuple[tuple[str, str], ...] = ()
     folder: str = field(default="", compare=False)
@@ -199,6 +222,49 @@ class Conference:
         w = dict(DEFAULT_WEIGHTS)
         w.update(dict(self.weights))
         return w
+
+    @property
+    def editions(self) -> tuple[str, ...]:
+        """The languages the program is rendered in, the main language first."""
+        return self.languages or (self.language,)
+
+    @property
+    def paper_size(self) -> str:
+        """The printed program's paper: as set, else Letter in the Americas (by the time zone), else A4."""
+        if self.paper:
+            return self.paper
+        return "letter" if self.time_zone.startswith(LETTER_ZONES) else "a4"
+
+    def track_name(self, track: str, language: str | None = None) -> str:
+        """A track's display name in ``language`` (else in the main language, else one name for
+        every language ("*"), else the id title-cased)."""
+        names = dict(dict(self.tracks).get(track, ()))
+        for lang in (language or self.language, self.language, "*"):
+            if names.get(lang):
+                return names[lang]
+        return track.replace("-", " ").replace("_", " ").title() if track else ""
+
+    @cached_property
+    def resource(self) -> dict[str, int]:
+        return dict(self.resources)
+
+    def uses(self, session: Session) -> dict[str, int]:
+        """What ``session`` uses of each declared resource while it runs: its ``uses``, and
+        one team of ``interpreters-<spoken>-<offered>`` (or ``interpreters-<offered>-<spoken>``)
+        for each language of its ``interpretation`` when the conference declares that resource
+        and ``uses`` does not name it already."""
+        out = dict(session.uses)
+        spoken = session.language or self.language
+        for offered in session.interpretation:
+            if offered == spoken:
+                continue
+            pair = (f"interpreters-{spoken}-{offered}", f"interpreters-{offered}-{spoken}")
+            if any(p in out for p in pair):
+                continue
+            name = next((p for p in pair if p in self.resource), None)
+            if name is not None:
+                out[name] = out.get(name, 0) + 1
+        return {k: v for k, v in out.items() if v > 0}
 
     def sessions_by_speaker(self) -> dict[str, list[Session]]:
         out: dict[str, list[Session]] = defaultdict(list)

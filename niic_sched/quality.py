@@ -140,6 +140,8 @@ def report_lines(result) -> dict:
     if result.conflict_lower_bound is not None:
         out["attendee conflicts: proven lower bound"] = f"{result.conflict_lower_bound:g}"
     out["status"] = result.status
+    if getattr(result, "stopped", ""):
+        out["stopped"] = result.stopped
     out["seconds"] = result.seconds
     return out
 
@@ -161,6 +163,8 @@ def solve_meta(q: Quality, result, *, deterministic: bool, seed: int, workers: i
         meta["workers"] = workers
     else:
         meta["seconds"] = result.seconds
+        if getattr(result, "stopped", ""):
+            meta["stopped"] = result.stopped
     if result.retimed is not None:
         meta["retimed"] = result.retimed
     meta["top_penalties"] = [text for _, text in q.top[:5]]

@@ -61,6 +61,7 @@ def conferences(draw):
                        frozenset(f for f in FEATURES if draw(st.integers(0, 2))), ranges(1))
                   for i in range(draw(st.integers(1, 3))))
     speakers = tuple(Speaker(f"p{i}", f"Speaker {i}", unavailable=ranges(1)) for i in range(3))
+    resources = draw(st.sampled_from([(), (("kit", 1),), (("kit", 2),), (("interpreters-es-en", 1), ("kit", 2))]))
     n = draw(st.integers(2, 6))
     ids = [f"s{i}" for i in range(n)]
     sessions = []
@@ -79,8 +80,11 @@ def conferences(draw):
             after=tuple(draw(st.sets(st.sampled_from(earlier), max_size=1))) if earlier and draw(st.integers(0, 3)) == 0
             else (),
             not_with=tuple(draw(st.sets(st.sampled_from(others), max_size=1))) if draw(st.integers(0, 3)) == 0 else (),
-            pin=pin))
-    return Conference("Differential", tuple(days), rooms, speakers, tuple(sessions))
+            pin=pin,
+            uses=(("kit", draw(st.sampled_from([1, 1, 2, 3]))),) if resources and draw(st.integers(0, 2)) == 0 else (),
+            language="es" if draw(st.integers(0, 3)) == 0 else None,
+            interpretation=("en",) if draw(st.integers(0, 2)) == 0 else ()))
+    return Conference("Differential", tuple(days), rooms, speakers, tuple(sessions), resources=resources)
 
 
 def _timetables(draw, conf, space):
@@ -136,6 +140,17 @@ def _flags(conf, space, placed) -> set[str]:
             a, b = sessions[i], sessions[j]
             for r in linking:
                 if r.clashes(a, opts[a.id], b, opts[b.id]):
+                    flagged.add(r.name)
+    # the counting families other than rooms (judged below with rooms fixed): their trackers admit
+    # every session in every segment it covers
+    times = {relaxed.index[s.id]: relaxed.option_at(relaxed.index[s.id], *placed[s.id][0][:2]) for s in conf.sessions}
+    for r in rules.RULES:
+        tracker = r.tracker(relaxed, times) if r.name != "rooms" else None
+        if tracker is None:
+            continue
+        for s in conf.sessions:
+            for g in opts[s.id].segs:
+                if not tracker.admit(g, relaxed.index[s.id], times[relaxed.index[s.id]]):
                     flagged.add(r.name)
     for a, b in itertools.combinations(sessions, 2):   # one room, one session at a time (rooms fixed)
         if placed[a.id][1].id == placed[b.id][1].id and opts[a.id].overlaps(opts[b.id]):

@@ -43,7 +43,7 @@ SESSIONS = [
     {"id": "s001", "title": f"Opening {SCRIPT} plenary", "format": "plenary", "track": "plenary", "duration": 75,
      "expected_attendance": 100, "speakers": ["p1"], "abstract": f"{IMG} and {CLOSE_SCRIPT}"},
     {"id": "s002", "title": f"Templates {JINJA}", "track": SVG, "speakers": ["p2"],
-     "abstract": f"{JINJA_BLOCK} {{{{ config }}}} ${{7*191}} #{{7*191}}", "language": 'en" onmouseover="x'},
+     "abstract": f"{JINJA_BLOCK} {{{{ config }}}} ${{7*191}} #{{7*191}}", "language": "es"},
     {"id": "s003", "title": FORMULAS[0], "track": "=TRACK()", "speakers": ["p3", "p4"], "abstract": FORMULAS[4]},
     {"id": "s004", "title": BIDI_TITLE, "track": "citizenship", "speakers": ["p5"],
      "abstract": f"{LONG_WORD} and \u2066isolated\u2069 text"},
@@ -140,6 +140,19 @@ def _pages(program: Path) -> list[Path]:
     pages = sorted(program.glob("*.html"))
     assert {p.name for p in pages} >= {"index.html", "sessions.html", "speakers.html", "rooms.html"}
     return pages
+
+
+HOSTILE_LANGUAGE = 'en" onmouseover="x'
+
+
+def test_a_language_that_is_not_a_code_never_reaches_an_attribute(tmp_path, cli):
+    """A session's language is written into lang= attributes: the loader takes language codes only."""
+    from helpers import write_conf
+    folder = write_conf(tmp_path / "c", sessions=[{"language": HOSTILE_LANGUAGE}])
+    result = cli("check", folder)
+    assert result.exit_code == 2
+    assert "is not a language code" in result.output and "sessions/s001.yaml" in result.output
+    assert not (folder / "program").exists()
 
 
 def test_html_shows_hostile_text_as_text(hostile):

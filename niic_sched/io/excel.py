@@ -39,24 +39,31 @@ MAX_MERGED_CELLS = 1_000_000   # merged ranges of one sheet, counted in cells (o
 
 SESSION_COLUMNS = ("id", "title", "format", "track", "duration", "expected_attendance", "speakers", "requires",
                    "after", "not_with", "pin_day", "pin_start", "pin_room", "language")
-EXTRA_SESSION_COLUMNS = ("abstract", "preferred")
+EXTRA_SESSION_COLUMNS = ("abstract", "preferred", "interpretation", "uses")
+SPEAKER_COLUMNS = ("id", "name", "organization", "unavailable", "email", "phone", "language", "sort_name")
 
 # sheet -> (columns in the spec's order, required columns)
 SHEETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "Conference": (("key", "value"), ("key", "value")),
     "Slots": (("date", "start", "end", "kind"), ("date", "start", "end")),
     "Rooms": (("id", "name", "capacity", "features", "unavailable"), ("id", "capacity")),
-    "Speakers": (("id", "name", "organization", "unavailable"), ("id",)),
+    "Speakers": (SPEAKER_COLUMNS, ("id",)),
     "Sessions": (SESSION_COLUMNS + EXTRA_SESSION_COLUMNS, ("id", "title", "duration")),
     "Interests": (("attendee", "session"), ("attendee", "session")),
+    "Resources": (("resource", "quantity"), ("resource", "quantity")),
+    "Tracks": (("id",), ("id",)),
 }
-OPTIONAL_SHEETS = ("Interests",)
-CONFERENCE_SHEET_KEYS = META_KEYS
+OPTIONAL_SHEETS = ("Interests", "Resources", "Tracks")
+# columns named by a pattern: a Sessions column per translated part and language, a Tracks column per language
+PATTERN_COLUMNS = {"Sessions": re.compile(r"^(title|abstract)_[a-z]{2,3}(-[a-z0-9]{2,8})*$"),
+                   "Tracks": re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$")}
+CONFERENCE_SHEET_KEYS = tuple(k for k in META_KEYS if k not in ("tracks", "resources"))   # those have sheets
 WEIGHT_PREFIX = "weights."
 PIN_COLUMNS = {"pin_day": "pin.day", "pin_start": "pin.start", "pin_room": "pin.room"}
 
 TERMS = Terms(speakers="the Speakers sheet", rooms="the Rooms sheet", slots="the Slots sheet",
-              sessions="the Sessions sheet", interests="Interests", no_sessions="Sessions: the sheet lists no sessions")
+              sessions="the Sessions sheet", interests="Interests", no_sessions="Sessions: the sheet lists no sessions",
+              resources="the Resources sheet", translation="a title_L column of the Sessions sheet")
 
 _EXCEL_EPOCH = dt.datetime(1899, 12, 31)   # openpyxl's date for Excel serial 1 is 1900-01-01
 
@@ -238,7 +245,7 @@ def read_sheet(wb, name: str, problems: list[Problem], warnings: list[str]) -> l
                                     f"column '{c.value}' appears twice (also in column {letters[key]})",
                                     "keep one of the two columns"))
             continue
-        if key not in columns:
+        if key not in columns and not (name in PATTERN_COLUMNS and PATTERN_COLUMNS[name].match(key)):
             close = difflib.get_close_matches(key, columns, n=1)
             warnings.append(f"{title}!{letter}{header_row}: unknown column '{c.value}' ignored"
                             + (f" (did you mean '{close[0]}'?)" if close else ""))
@@ -368,7 +375,7 @@ def _room(row: Row) -> Record:
 
 
 def _speaker(row: Row) -> Record:
-    values = {k: text_cell(v) for k, v in row.values.items() if k in ("id", "name", "organization")}
+    values = {k: text_cell(v) for k, v in row.values.items() if k in SPEAKER_COLUMNS and k != "unavailable"}
     if "unavailable" in row.values:
         values["unavailable"] = ranges_cell(row.get("unavailable"))
     return row.record(values)
@@ -376,9 +383,17 @@ def _speaker(row: Row) -> Record:
 
 def _session(row: Row) -> Record:
     values: dict = {}
-    for key in ("id", "title", "format", "track", "speakers", "requires", "after", "not_with", "language"):
+    for key in ("id", "title", "format", "track", "speakers", "requires", "after", "not_with", "language",
+                "interpretation", "uses"):
         if key in row.values:
             values[key] = text_cell(row.get(key))
+    translations: dict = {}
+    for key in row.values:
+        if PATTERN_COLUMNS["Sessions"].match(key):
+            part, lang = key.split("_", 1)
+            translations.setdefault(lang, {})[part] = str(text_cell(row.get(key)))
+    if translations:
+        values["translations"] = translations
     if "duration" in row.values:
         values["duration"] = duration_cell(row.get("duration"))
     if "expected_attendance" in row.values:
@@ -388,6 +403,9 @@ def _session(row: Row) -> Record:
     if "preferred" in row.values:
         values["preferred"] = preferred_cell(row.get("preferred"))
     keys = {k: v for k, v in row.cells.items() if k not in PIN_COLUMNS}
+    for lang in translations:
+        keys[f"translations.{lang}"] = row.at(next(k for k in (f"title_{lang}", f"abstract_{lang}")
+                                                  if k in row.values)).but(key=f"translations.{lang}")
     pin: dict = {}
     for column, spec_key in PIN_COLUMNS.items():
         if column in row.cells:
@@ -416,6 +434,33 @@ def _pin_cells(columns: list[Location], filled: list[Location]) -> Location:
     if first is last or set(range(index(first), index(last) + 1)) - {index(c) for c in columns}:
         return first.but(key="pin")
     return first.but(cell=f"{first.cell}:{last.cell}", key="pin")
+
+
+def _named_sheet(rows: list[Row], meta: Record, key: str, problems: list[Problem]) -> None:
+    """The Resources sheet (resource, quantity) or the Tracks sheet (id, a column per
+    language) -> ``meta[key]``, each entry Located at its row."""
+    if not rows:
+        return
+    out: dict = {}
+    for row in rows:
+        name_col = "resource" if key == "resources" else "id"
+        name = text_cell(row.get(name_col))
+        if _blank(name):
+            problems.append(Problem(row.at(name_col), f"a row of the {row.sheet} sheet has no {name_col}",
+                                    f"write the {name_col} in column A, or delete the row"))
+            continue
+        name = str(name).strip()
+        if name in out:
+            problems.append(Problem(row.at(name_col), f"{name} is listed twice", "keep one of the two rows"))
+            continue
+        if key == "resources":
+            out[name] = row.get("quantity")
+            meta.keys[f"resources.{name}"] = row.at("quantity").but(key=f"resources.{name}")
+        else:
+            out[name] = {k: str(text_cell(v)) for k, v in row.values.items() if k != "id"}
+            meta.keys[f"tracks.{name}"] = row.at("id").but(key=f"tracks.{name}")
+    meta.values[key] = out
+    meta.keys.setdefault(key, rows[0].at(name_col).but(key=key))
 
 
 def _interest(row: Row) -> Record:
@@ -516,8 +561,10 @@ def read_workbook(path: Path) -> RawConference:
     finally:
         wb.close()
     if problems:
-        raise InputError(problems)
+        raise InputError(problems, warnings)
     meta, weights = _conference(sheets["Conference"], problems)
+    _named_sheet(sheets["Resources"], meta, "resources", problems)
+    _named_sheet(sheets["Tracks"], meta, "tracks", problems)
     if not sheets["Slots"]:
         problems.append(Problem(Location(sheet="Slots", cell="A2"), "the Slots sheet lists no slots",
                                 "add one row per slot: date, start, end (and kind: plenary for plenary slots)"))

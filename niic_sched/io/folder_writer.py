@@ -66,6 +66,14 @@ def conference_doc(conf: Conference) -> dict:
     doc["language"] = conf.language
     if conf.url:
         doc["url"] = conf.url
+    if conf.languages:
+        doc["languages"] = list(conf.languages)
+    if conf.paper:
+        doc["paper"] = conf.paper
+    if conf.tracks:
+        doc["tracks"] = {t: (names[0][1] if [k for k, _ in names] == ["*"] else dict(names)) for t, names in conf.tracks}
+    if conf.resources:
+        doc["resources"] = dict(conf.resources)
     doc["days"] = [{"date": d.date,
                     "slots": [{"start": hhmm(s.start), "end": hhmm(s.end), **({"kind": "plenary"} if s.is_plenary else {})}
                               for s in d.slots]}
@@ -95,6 +103,9 @@ def speakers_doc(conf: Conference) -> list:
             item["organization"] = p.organization
         if p.unavailable:
             item["unavailable"] = [_range(u) for u in p.unavailable]
+        for key in ("email", "phone", "language", "sort_name"):
+            if getattr(p, key):
+                item[key] = getattr(p, key)
         out.append(item)
     return out
 
@@ -122,6 +133,13 @@ def session_doc(s: Session) -> dict:
                               if v is not None} for p in s.preferred]
     if s.abstract:
         item["abstract"] = s.abstract
+    if s.interpretation:
+        item["interpretation"] = list(s.interpretation)
+    if s.uses:
+        item["uses"] = dict(s.uses)
+    if s.translations:
+        item["translations"] = {lang: {k: v for k, v in (("title", title), ("abstract", abstract)) if v}
+                                for lang, title, abstract in s.translations}
     return item
 
 

@@ -189,3 +189,32 @@ def parse_ranges(value, where: str, problems: list[Problem], what: str = "unavai
         if len(problems) == n and day is not None:
             out.append(TimeRange(day, start, end))
     return tuple(out)
+
+
+def parse_quantities(value, where: str, problems: list[Problem], what: str,
+                     allow_zero: bool = False) -> tuple[tuple[str, int], ...]:
+    """``uses`` / ``resources``: a mapping name -> whole number; also a list of names
+    (one each) or the workbook's text ``interpreters-es-en: 1; headsets: 80``."""
+    if value is None or value == "" or value == {}:
+        return ()
+    if isinstance(value, str):
+        pairs = {}
+        for part in (p.strip() for p in value.replace("\n", ";").split(";")):
+            if not part:
+                continue
+            name, _, qty = part.partition(":")
+            pairs[name.strip()] = qty.strip() or 1
+        value = pairs
+    elif isinstance(value, (list, tuple)):
+        value = {item: 1 for item in value} if all(isinstance(i, str) for i in value) else None
+    if not isinstance(value, dict):
+        problems.append(Problem(where, f"{what} must be a mapping of name: number",
+                                f"write {what}: {{interpreters-es-en: 1, headsets: 80}}"))
+        return ()
+    out = []
+    for name, qty in value.items():
+        name = str(name).strip()
+        n = parse_positive_int(qty, where, problems, f"{what} {name}", "", allow_zero=allow_zero)
+        if n is not None and name:
+            out.append((name, n))
+    return tuple(sorted(out))

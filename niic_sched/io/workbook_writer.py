@@ -17,7 +17,7 @@ import os
 from ..model import (DEFAULT_WEIGHTS, FORMATS, Conference, Day, Pin, Preference, Room, Session, Slot, Speaker,
                      TimeRange, hhmm)
 from .atomic import write_bytes_atomic
-from .excel import CONFERENCE_SHEET_KEYS, EXTRA_SESSION_COLUMNS, SESSION_COLUMNS, WEIGHT_PREFIX
+from .excel import CONFERENCE_SHEET_KEYS, EXTRA_SESSION_COLUMNS, SESSION_COLUMNS, SPEAKER_COLUMNS, WEIGHT_PREFIX
 
 MIN_VALIDATED_ROWS = 1000
 
@@ -47,6 +47,15 @@ HELP = {
     ("Sessions", "pin_room"): "Fix the room (a room id).",
     ("Sessions", "language"): "Optional language code, e.g. es.",
     ("Sessions", "abstract"): "Optional description shown in the printed program and the exports.",
+    ("Sessions", "interpretation"): "Optional: languages offered through interpretation, e.g. en.",
+    ("Sessions", "uses"): "Optional: resources used while it runs, e.g. interpreters-es-en: 1; headsets: 80.",
+    ("Speakers", "email"): "Optional, private: letters and notices only, never printed or published.",
+    ("Speakers", "phone"): "Optional, private: never printed or published.",
+    ("Speakers", "language"): "Optional: the language of this speaker's letters and notices, e.g. es.",
+    ("Speakers", "sort_name"): "Optional: the speaker index's sort key, e.g. Núñez, María.",
+    ("Resources", "resource"): "Something in limited supply, e.g. interpreters-es-en (interpreter teams).",
+    ("Resources", "quantity"): "How many there are: sessions running at once use no more than this.",
+    ("Tracks", "id"): "A track id as the Sessions sheet writes it; then one column per language (en, es, ...).",
     ("Sessions", "preferred"): "Optional soft wish: 2014-12-08; 2014-12-09 10:30; 10:30 (days, day and start, or start).",
     ("Interests", "attendee"): "Any attendee id. One row per (attendee, wanted session).",
     ("Interests", "session"): "A session id from the Sessions sheet.",
@@ -68,6 +77,9 @@ READ_ME: list[tuple[str, str]] = [
                  "(room features), after, not_with (session ids), pin_day, pin_start, pin_room, language; "
                  "optional: abstract, preferred."),
     ("Interests", "Optional: attendee, session - who wants to attend what (from a registration survey)."),
+    ("Resources", "Optional: resource, quantity - interpreter teams, headsets...: sessions running at once use "
+                  "no more than the quantity (Sessions column uses)."),
+    ("Tracks", "Optional: id, then one column per language (en, es, ar) with the track's display name."),
     ("Lists", "Tracks and room features offered in the dropdowns; add your own."),
     ("", ""),
     ("Times", "HH:MM in 24 hours (13:30), 1:30 PM, or an Excel time; 25:15 is 1:15 after midnight."),
@@ -121,28 +133,39 @@ def _hosts(hosts: tuple[str, ...]) -> str:
 def _sheet_rows(conf: Conference) -> dict[str, tuple[tuple[str, ...], list[list]]]:
     conference = [["name", conf.name], ["acronym", conf.acronym], ["time_zone", conf.time_zone],
                   ["city", conf.city], ["venue", conf.venue], ["hosts", _hosts(conf.hosts)],
-                  ["language", conf.language], ["url", conf.url]]
+                  ["language", conf.language], ["url", conf.url], ["languages", ", ".join(conf.languages)],
+                  ["paper", conf.paper]]
     assert [k for k, _ in conference] == list(CONFERENCE_SHEET_KEYS)
     conference += [[f"{WEIGHT_PREFIX}{k}", v] for k, v in conf.weights]
     slots = [[d.date, hhmm(s.start), hhmm(s.end), "plenary" if s.is_plenary else None]
              for d in conf.days for s in d.slots]
     rooms = [[r.id, r.name, r.capacity, ", ".join(sorted(r.features)), _ranges(r.unavailable)] for r in conf.rooms]
-    speakers = [[p.id, p.name, p.organization, _ranges(p.unavailable)] for p in conf.speakers]
+    speakers = [[p.id, p.name, p.organization, _ranges(p.unavailable), p.email, p.phone, p.language, p.sort_name]
+                for p in conf.speakers]
+    translated = sorted({(lang, part) for s in conf.sessions for lang, title, abstract in s.translations
+                         for part, text in (("title", title), ("abstract", abstract)) if text})
+    translation_columns = tuple(f"{part}_{lang}" for lang, part in translated)
     sessions = []
     for s in conf.sessions:
         pin = s.pin or Pin()
         sessions.append([s.id, s.title, s.format, s.track, s.duration, s.expected_attendance or None,
                          ", ".join(s.speakers), ", ".join(sorted(s.requires)), ", ".join(s.after),
                          ", ".join(s.not_with), pin.day, hhmm(pin.start) if pin.start is not None else None,
-                         pin.room, s.language, s.abstract, _preferred(s.preferred)])
+                         pin.room, s.language, s.abstract, _preferred(s.preferred), ", ".join(s.interpretation),
+                         "; ".join(f"{k}: {v}" for k, v in s.uses)]
+                        + [s.translated(lang, part) for lang, part in translated])
     interests = [[a, sid] for a, sid in conf.interests]
+    track_languages = tuple(sorted({lang for _, names in conf.tracks for lang, _ in names}))
+    tracks = [[t] + [dict(names).get(lang) for lang in track_languages] for t, names in conf.tracks]
     return {
         "Conference": (("key", "value"), conference),
         "Slots": (("date", "start", "end", "kind"), slots),
         "Rooms": (("id", "name", "capacity", "features", "unavailable"), rooms),
-        "Speakers": (("id", "name", "organization", "unavailable"), speakers),
-        "Sessions": (SESSION_COLUMNS + EXTRA_SESSION_COLUMNS, sessions),
+        "Speakers": (SPEAKER_COLUMNS, speakers),
+        "Sessions": (SESSION_COLUMNS + EXTRA_SESSION_COLUMNS + translation_columns, sessions),
         "Interests": (("attendee", "session"), interests),
+        "Resources": (("resource", "quantity"), [[k, v] for k, v in conf.resources]),
+        "Tracks": (("id",) + track_languages, tracks),
     }
 
 
@@ -272,7 +295,8 @@ def example_conference() -> Conference:
     rooms = (Room("hall-a", "Hall A", 400, frozenset({"interpretation", "wheelchair", "projector", "stage"})),
              Room("r101", "Room 101", 60, frozenset({"wheelchair", "projector"}),
                   (TimeRange(d, 13 * 60 + 30, 14 * 60 + 45),)))
-    speakers = (Speaker("p0001", "María Núñez", "CHIRLA"),
+    speakers = (Speaker("p0001", "María Núñez", "CHIRLA", email="maria@example.org", language="es",
+                        sort_name="Núñez, María"),
                 Speaker("p0002", "فاطمة الحسيني", "Arab American Association of New York", (TimeRange(d, 9 * 60, 10 * 60 + 15),)),
                 Speaker("p0003", "Nguyễn Thị Minh", "Boat People SOS"))
     sessions = (
@@ -281,12 +305,15 @@ def example_conference() -> Conference:
                 ("p0002", "p0003"), frozenset({"projector"}), abstract="Organizers share what worked."),
         Session("s0003", "Ciudadanía para todos: taller práctico", "workshop", "citizenship", 75, 80, ("p0001",),
                 frozenset({"interpretation"}), after=("s0002",), language="es",
-                pin=Pin(room="hall-a"), preferred=(Preference(d, 13 * 60 + 30),)),
+                pin=Pin(room="hall-a"), preferred=(Preference(d, 13 * 60 + 30),), interpretation=("en",),
+                translations=(("en", "Citizenship for all: a hands-on workshop", ""),)),
     )
     return Conference(name="My Conference 2026", days=(Day(d, slots),), rooms=rooms, speakers=speakers,
                       sessions=sessions, acronym="MYCONF2026", time_zone="America/Los_Angeles", city="Los Angeles",
                       venue="Convention Center", hosts=("Host organization",), language="en",
-                      url="https://example.org/myconf2026",
+                      url="https://example.org/myconf2026", languages=("en", "es"),
+                      tracks=(("citizenship", (("en", "Citizenship"), ("es", "Ciudadanía"))),),
+                      resources=(("interpreters-es-en", 1),),
                       weights=tuple(sorted((k, DEFAULT_WEIGHTS[k]) for k in ("attendee_conflict", "track_overlap"))),
                       interests=(("a0001", "s0002"), ("a0001", "s0003")))
 

@@ -83,8 +83,14 @@ class Model:
 
     # -- guarded requirements (relax mode) ---------------------------------------------
     def guard(self, key: str):
-        """The literal that enforces requirement ``key``, or None when it is simply hard."""
+        """The literal that enforces requirement ``key``, or None when it is simply hard
+        (the solver's models) or dropped (see ``dropped``)."""
         return None if self.guards is None else self.guards.get(key)
+
+    def dropped(self, key: str) -> bool:
+        """In the explanation's models a requirement without a literal is dropped: its
+        constraints are not built at all (the smaller models of a few requirements)."""
+        return self.guards is not None and key not in self.guards
 
     def _forbid_guarded(self) -> None:
         """Relax mode: a placement that requirements forbid is allowed once one is dropped.
@@ -105,7 +111,9 @@ class Model:
                     for keys in why:
                         groups.setdefault(keys, []).append(lit)
         for keys, lits in groups.items():
-            enforce = [self.guards[key] for key in sorted(keys) if key in self.guards]
+            if any(self.dropped(key) for key in keys):
+                continue             # a dropped requirement: the set forbids nothing
+            enforce = [self.guards[key] for key in sorted(keys)]
             c = self.cp.add_bool_and([lit.Not() for lit in lits])
             if enforce:
                 c.only_enforce_if(enforce)

@@ -96,6 +96,11 @@ class Space:
         segs = tuple(sorted({g for si in gslots for g in self._seg_of_slot.get(si, [])}))
         return Option(self.grid.day_index[date], date, start, run[-1].end, gslots, segs, tuple(rooms), frozenset(segs))
 
+    def placement(self, date: dt.date, start: int, run, rooms=()) -> Option:
+        """The Option of any run of the grid, allowed or not (what-if placements:
+        niic_sched.whatif asks the families' clash tests about them)."""
+        return self._option(date, start, run, rooms)
+
     def _options(self, s: Session) -> list[Option]:
         grid = self.grid
         suitable = [r for r, room in enumerate(self.rooms) if rules.room_allowed(grid, s, room)]

@@ -10,14 +10,14 @@ its twin in ``check.py``; a test (see docs/architecture.md).
 """
 from __future__ import annotations
 
-from . import (after, capacity, consecutive, features, not_with, once, pins, plenaries, room_availability, rooms,
-               speaker_availability, speakers)
+from . import (after, capacity, consecutive, features, not_with, once, pins, plenaries, resources, room_availability,
+               rooms, speaker_availability, speakers)
 from .base import NEVER, Reason, Requirement, Restriction, Rule, Tracker
 
 # the order in which pre-checks report and sentences are listed
 RULES: tuple[Rule, ...] = (once.RULE, consecutive.RULE, plenaries.RULE, pins.RULE, speakers.RULE,
                            speaker_availability.RULE, features.RULE, capacity.RULE, room_availability.RULE,
-                           after.RULE, not_with.RULE, rooms.RULE)
+                           after.RULE, not_with.RULE, resources.RULE, rooms.RULE)
 BY_NAME: dict[str, Rule] = {r.name: r for r in RULES}
 NAMES: tuple[str, ...] = tuple(BY_NAME)
 

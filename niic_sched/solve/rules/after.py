@@ -58,7 +58,7 @@ class After(Rule):
         for i, s in enumerate(space.sessions):
             for b in s.after:
                 j = space.index[b]
-                if i not in m.active or j not in m.active:
+                if i not in m.active or j not in m.active or m.dropped(key(s.id, b)):
                     continue
                 guard = m.guard(key(s.id, b))
                 for k, lit in m.x[i].items():

@@ -19,9 +19,13 @@ that does nothing, so a family implements only what concerns it:
 * ``tracker(space, times)``: an incremental per-segment state for local search,
   for families that count (rooms): see ``Tracker``.
 * ``segment_caps(space, g, items)``: counting limits on the sessions present in
-  one time segment ("at most c of these"), for the lower bound's groups.
-* ``encode(m)``: its CP-SAT constraints; in the explanation's model
-  (``m.guards`` set) each requirement is enforced only while its literal holds.
+  one time segment ("at most c of these"), for the lower bound's groups. The
+  bound also asks it for a class of similar segments (``g`` one of them, each
+  item with its options in all of them): the limits must then hold in each of
+  those segments, i.e. more options for an item may only loosen them.
+* ``encode(m)``: its CP-SAT constraints; in the explanation's models
+  (``m.guards`` set) each requirement is enforced only while its literal holds,
+  and one without a literal (``m.dropped(key)``) is dropped: build nothing for it.
 * ``prechecks(pc)``: fast, sound proofs that no program exists, as ``Reason``.
 * ``describe(conf, reqs)``: sentences for requirements of a minimal clashing set.
 * ``restriction(pc, s, keys, subject)``: what the given requirements take away
@@ -48,6 +52,7 @@ class Requirement:
     speaker: str | None = None
     room: str | None = None
     feature: str | None = None
+    resource: str | None = None
     range: TimeRange | None = None
     where: str = ""
 

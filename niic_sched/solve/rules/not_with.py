@@ -33,7 +33,7 @@ class NotWith(Rule):
             for other in s.not_with:
                 j = space.index[other]
                 pair = (min(i, j), max(i, j))
-                if pair in done or i not in m.active or j not in m.active:
+                if pair in done or i not in m.active or j not in m.active or m.dropped(key(s.id, other)):
                     continue
                 done.add(pair)
                 segs = {g for o in space.options[i] for g in o.segs} & {g for o in space.options[j] for g in o.segs}

@@ -63,14 +63,14 @@ class Plenaries(Rule):
         """Relax mode: plenary i overlaps nothing while ``plenaries:i`` holds."""
         space = m.space
         for i in sorted({i for i, _, _ in covering if space.sessions[i].is_plenary}):
+            guard = m.guard(key(space.sessions[i].id))
+            if guard is None:
+                continue             # its claim is dropped (no literal)
             mine = [lit for j, _, lit in covering if j == i]
             rest = [lit for j, _, lit in covering if j != i]
             if not rest:
                 continue
-            c = m.cp.add(sum(rest) + n_rooms * sum(mine) <= n_rooms)
-            guard = m.guard(key(space.sessions[i].id))
-            if guard is not None:
-                c.only_enforce_if(guard)
+            m.cp.add(sum(rest) + n_rooms * sum(mine) <= n_rooms).only_enforce_if(guard)
 
     # -- explanation ---------------------------------------------------------------------------------
     def restriction(self, pc, s, keys, subject):
@@ -101,7 +101,8 @@ class Plenaries(Rule):
         what = plural(len(ns), "plenary slot") if pc.grid.has_plenary_slots else \
             plural(len(ns), "slot") + " in the whole grid (a plenary runs alone)"
         sessions = [pc.conf.session[z] for z in zs]
-        sentence = (f"{len(zs)} plenaries ({listing(session_label(s) for s in sessions)}) each need a slot of their own, "
+        sentence = (f"{plural(len(zs), 'plenary', 'plenaries')} ({listing(session_label(s) for s in sessions)}) "
+                    f"{'needs a slot of its own' if len(zs) == 1 else 'each need a slot of their own'}, "
                     f"but there {'is' if len(ns) == 1 else 'are'} only {what}"
                     + (f" ({listing(when(d, st) for d, st in slots)})" if slots else "") + ".")
         return [Reason(self.name, sentence,

@@ -56,22 +56,25 @@ class Speakers(Rule):
                     m.cp.add_at_most_one(lits)
 
     def _guarded(self, m, p: str, sessions: set[int]) -> None:
-        """Relax mode: session i counts for speaker p only while ``speakers:p@i`` holds."""
+        """Relax mode: session i counts for speaker p only while ``speakers:p@i`` holds
+        (a part without a literal is dropped: it does not count)."""
         space = m.space
-        for g in range(len(space.segments)):
-            per: dict[int, list] = {}
-            for i, _, lit in m.covering(g, sessions):
-                per.setdefault(i, []).append(lit)
+        guard = {i: m.guard(key(p, space.sessions[i].id)) for i in sorted(sessions)}
+        guard = {i: lit for i, lit in guard.items() if lit is not None and m.x[i]}
+        if len(guard) < 2:
+            return
+        per_seg: dict[int, dict[int, list]] = {}
+        for i in guard:
+            for k, lit in m.x[i].items():
+                for g in space.options[i][k].segs:
+                    per_seg.setdefault(g, {}).setdefault(i, []).append(lit)
+        for g, per in sorted(per_seg.items()):
             if len(per) < 2:
                 continue
             terms = []
             for i, lits in sorted(per.items()):
-                guard = m.guard(key(p, space.sessions[i].id))
-                if guard is None:
-                    terms += lits
-                    continue
                 w = m.cp.new_bool_var(f"busy[{p},{space.sessions[i].id},{g}]")
-                m.cp.add(sum(lits) <= w).only_enforce_if(guard)
+                m.cp.add(sum(lits) <= w).only_enforce_if(guard[i])
                 terms.append(w)
             m.cp.add_at_most_one(terms)
 
@@ -101,7 +104,7 @@ class Speakers(Rule):
             biting = [u for u in ranges if len(free([x for x in ranges if x != u])) > len(ns)]
             grid_keys, grid_where = pc.grid_keys(zsess)
             kind = plenaries.slot_kind(pc.grid, zsess)
-            sentence = (f"{speaker_label(sp)} speaks in {len(zs)} sessions "
+            sentence = (f"{speaker_label(sp)} speaks in {plural(len(zs), 'session')} "
                         f"({listing(session_label(s) for s in zsess)}) but is free in only "
                         f"{plural(len(ns), kind + 'slot')}")
             if biting:
