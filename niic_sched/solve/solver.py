@@ -127,6 +127,8 @@ ROOM_SECONDS_PER_SESSION = 0.006
 ROOM_SECONDS_PER_DAY = 0.4
 BOUND_LARGE_SESSIONS = 150           # above this the bound gets the "bound_large" share
 AFTER_INTERRUPT_MIN = 5.0            # seconds
+BOUND_WORK_PER_SECOND = 20           # --deterministic: the bound's work units (LPs, thousands of nodes) a second
+BOUND_SAFETY = 5.0                   # ... and its clock limit, a safety net, this many times its share
 EXACT_ROOMS_LITERALS = 60_000        # session x start x room placements up to which room moves are decided exactly
 CG_MAX_SESSIONS = 400                # above this the column-generation bound is too slow to pay for itself
 # The stopping rule of a re-solve against a baseline ("done when done"): once the baseline's
@@ -714,23 +716,28 @@ def _lower_bound(job: Job, state: SearchState) -> LowerBound:
     if n > CG_MAX_SESSIONS:
         return LowerBound(None, f"none (skipped above {CG_MAX_SESSIONS} sessions)")
     from .bound import lower_bound
-    share = budget.share("bound" if n <= BOUND_LARGE_SESSIONS else "bound_large",
-                         of=budget.until(budget.timetable))
-    seconds = max(1.0, share) if not opts.deterministic else max(1.0, opts.time_limit)
+    name = "bound" if n <= BOUND_LARGE_SESSIONS else "bound_large"
+    work = None
+    if opts.deterministic:     # a work limit, from shares of the limit only: the same every run
+        share = budget.share(name, of=budget.timetable)
+        work = max(10, int(BOUND_WORK_PER_SECOND * share))
+        seconds = BOUND_SAFETY * max(1.0, share)
+    else:
+        seconds = max(1.0, budget.share(name, of=budget.until(budget.timetable)))
     w = conf.weight[BOUNDED]
     interest = conf.shared_interest()
     if interest and w > 0:
         att = time_objective(space, only_goal(conf, BOUNDED))
         conflicts = evaluate_times(space, att, state.times)
-        b, method = lower_bound(space, att, state.times, time_limit=seconds, stop_at=conflicts)
+        b, method = lower_bound(space, att, state.times, time_limit=seconds, stop_at=conflicts, work=work)
         bound, conflict_bound = w * b, b
     else:
-        bound, method = lower_bound(space, obj, state.times, time_limit=seconds, stop_at=state.value)
+        bound, method = lower_bound(space, obj, state.times, time_limit=seconds, stop_at=state.value, work=work)
         conflict_bound = None
     if opts.deterministic:
-        if not ("LP optimum" in method or "incumbent" in method):
-            # cut short by the clock: its value would differ from run to run
-            return LowerBound(None, "none (not converged; left out of a deterministic run)")
+        if "time limit" in method:
+            # cut short by the clock (its safety net): its value would differ from run to run
+            return LowerBound(None, "none (cut short by the clock; left out of a deterministic run)")
         method = method.split(":")[0]     # without the counts and seconds, which vary from run to run
     job.say(f"{job.stamp()} lower bound {bound:g} ({method}); timetable objective {state.value}")
     return LowerBound(bound, method, conflict_bound)
