@@ -207,6 +207,8 @@ class _Moved(Placed):
     sharing everything else with ``base``."""
 
     def __init__(self, base: Placed, conf, sid: str, a: Assignment | None):
+        self.conf = conf
+        self._pieces = base._pieces          # the grid's segments per day: the same for every move
         self.at = dict(base.at)
         self.ranges = dict(base.ranges)
         if a is None:
