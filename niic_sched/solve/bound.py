@@ -266,11 +266,13 @@ class _Segment:
         return sorted(((g, m) for m, g in found.items() if g > threshold), reverse=True)[:max_cols]
 
     # -- exact pricing -----------------------------------------------------------------------
-    def exact(self, pi: list[float], threshold: float, deadline: float, max_cols: int, start: float = 0.0):
+    def exact(self, pi: list[float], threshold: float, deadline: float, max_cols: int, start: float = 0.0,
+              max_nodes: int | None = None):
         """Branch and bound for the max over feasible groups of sum(pi) - cost (0 for
         the empty group). Returns (upper bound on that max, [(gain, members)] with
-        gain > threshold, finished). Past the deadline the subtrees left open add
-        their bounds: the upper bound stays valid, only weaker."""
+        gain > threshold, finished, nodes searched). Past the deadline (or ``max_nodes``
+        nodes) the subtrees left open add their bounds: the upper bound stays valid,
+        only weaker."""
         W, conflict, fam_of, hall_cap, fam_mask = self.W, self.conflict, self.fam_of, self.hall_cap, self.fam_mask
         capacity = self.capacity
         cnt = [0] * len(hall_cap)
@@ -285,6 +287,8 @@ class _Segment:
             # cands: (marginal value, item), best first; all > 0, none clashing or blocked
             nodes[0] += 1
             if nodes[0] & 511 == 0 and not expired[0] and time.monotonic() > deadline:
+                expired[0] = True
+            if max_nodes is not None and nodes[0] > max_nodes:
                 expired[0] = True
             r = capacity - size
             L = len(cands)
@@ -330,7 +334,7 @@ class _Segment:
         cols = sorted(found.items(), key=lambda kv: -kv[1])[:max_cols]
         # pruning at best + EPS: the true max may exceed best by that much
         upper = max(best[0] + EPS, open_bound[0])
-        return upper, [(gain, members) for members, gain in cols], not expired[0]
+        return upper, [(gain, members) for members, gain in cols], not expired[0], nodes[0]
 
 
 def _order_rows(space: Space, links: dict[int, dict[int, tuple]]) -> list[tuple[int, int, int, list[int]]]:
@@ -350,14 +354,17 @@ def _order_rows(space: Space, links: dict[int, dict[int, tuple]]) -> list[tuple[
 
 
 def lower_bound(space: Space, obj: TimeObjective, incumbent: dict[int, int] | None = None,
-                time_limit: float = 10.0, stop_at: float | None = None,
+                time_limit: float = 10.0, stop_at: float | None = None, work: int | None = None,
                 log: Callable[[str], None] | None = None, similarity: float = MERGE_SIMILARITY) -> tuple[float, str]:
     """A valid lower bound on min over valid timetables of evaluate_times(...).
 
     Returns (bound, method). ``stop_at``: return as soon as the bound reaches it
     (the incumbent's value, i.e. optimality proven); ``incumbent`` (a valid
     timetable) gives that value when ``stop_at`` is None. Stays within ``time_limit`` seconds (checked between
-    steps; one LP solve or a few hundred search nodes may run past it).
+    steps; one LP solve or a few hundred search nodes may run past it). ``work``: also stop
+    after that much work (LP solves plus thousands of branch-and-bound nodes), and decide
+    everything by work, not by the clock: the same inputs give the same bound (for
+    --deterministic; ``time_limit`` is then only a safety net).
     ``log``, if given, receives one line per LP solve and per exact pricing round."""
     say = log or (lambda _line: None)
     t0 = time.monotonic()
@@ -487,10 +494,16 @@ def lower_bound(space: Space, obj: TimeObjective, incumbent: dict[int, int] | No
     exact_seconds = 0.0
     history: list[float] = []
     center = None          # (pi, rho, sigma) of the best Lagrangian value so far: exact rounds price near it
+    spent = 0              # work done (with ``work``): LP solves plus thousands of branch-and-bound nodes
+    lps_at_exact = 0
     while True:
         left = deadline - time.monotonic()
         if left <= 0:
             break
+        if work is not None and spent >= work:
+            status = "cut short by its work limit"
+            break
+        spent += 1
         lp.SetTimeLimit(max(1, int(left * 1000)))
         lps += 1
         if lp.Solve() != pywraplp.Solver.OPTIMAL:
@@ -513,8 +526,12 @@ def lower_bound(space: Space, obj: TimeObjective, incumbent: dict[int, int] | No
         now = time.monotonic()
         # the heuristic has stalled when the LP value hardly falls any more
         stalled = len(history) > STALL_ROUNDS and history[-1 - STALL_ROUNDS] - lp_value < STALL_RATIO * lp_value
-        if not stalled and now - last_exact < EXACT_EVERY * time_limit \
-                and deadline - now > max(0.1 * time_limit, 2 * exact_seconds):
+        if work is None:
+            heuristic = now - last_exact < EXACT_EVERY * time_limit \
+                and deadline - now > max(0.1 * time_limit, 2 * exact_seconds)
+        else:      # the same rule in work instead of seconds: the same inputs, the same bound
+            heuristic = lps - lps_at_exact < EXACT_EVERY * work and work - spent > 0.1 * work
+        if not stalled and heuristic:
             added = 0
             for p, sg in enumerate(segs):
                 for _, members in sg.heuristic(pi[p], sigma[p] + 1e-6, HEURISTIC_COLUMNS * sg.copies):
@@ -528,6 +545,7 @@ def lower_bound(space: Space, obj: TimeObjective, incumbent: dict[int, int] | No
         # vertex to vertex, and the bound at them is poor until the very end.
         exact_rounds += 1
         last_exact = time.monotonic()
+        lps_at_exact = lps
         history.clear()
         if center is None:
             at_pi, at_rho, at_sigma = pi, rho, sigma
@@ -538,7 +556,9 @@ def lower_bound(space: Space, obj: TimeObjective, incumbent: dict[int, int] | No
             at_sigma = [a * u + b * v for u, v in zip(center[2], sigma)]
         uppers, found, finished = [], [], True
         for p, sg in enumerate(segs):
-            upper, cols, done = sg.exact(at_pi[p], at_sigma[p] + 1e-6, deadline, EXACT_COLUMNS * sg.copies)
+            upper, cols, done, nodes = sg.exact(at_pi[p], at_sigma[p] + 1e-6, deadline, EXACT_COLUMNS * sg.copies,
+                                                max_nodes=None if work is None else max(0, work - spent) * 1000)
+            spent += nodes // 1000
             finished &= done
             uppers.append(upper)
             # the columns that improve the LP (negative reduced cost at its duals)
@@ -571,5 +591,6 @@ def lower_bound(space: Space, obj: TimeObjective, incumbent: dict[int, int] | No
               f"{plural(exact_rounds, 'exact pricing round')}, {plural(len(known), 'column')}, "
               f"{time.monotonic() - t0:.1f} s")
     if best_bound == -math.inf:
-        return 0.0, "none (no exact pricing round in time); " + method
+        return 0.0, (f"none (no exact pricing round within its {'work' if work is not None else 'time'} limit); "
+                     + method)
     return max(0.0, rounded(best_bound)), method

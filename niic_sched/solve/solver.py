@@ -109,6 +109,9 @@ SHARES: dict[str, float] = {
     # session in place (day, start and room) and places the new ones around them; it is
     # small (only the new sessions are free) and usually proves its answer in a second
     "in_place": 0.6,
+    # ... but it gives up after this share (of the limit, or of what is left) when it has found
+    # nothing yet: the steps after it need that time
+    "in_place_give_up": 0.2,
     # after Ctrl-C with --keep-partial: the room step's time, of the limit (at least 5 s)
     "after_interrupt": 0.1,
     # of what is left for the fall-backs: re-solving the failed days (the rest: everything)
@@ -124,6 +127,8 @@ ROOM_SECONDS_PER_SESSION = 0.006
 ROOM_SECONDS_PER_DAY = 0.4
 BOUND_LARGE_SESSIONS = 150           # above this the bound gets the "bound_large" share
 AFTER_INTERRUPT_MIN = 5.0            # seconds
+BOUND_WORK_PER_SECOND = 20           # --deterministic: the bound's work units (LPs, thousands of nodes) a second
+BOUND_SAFETY = 5.0                   # ... and its clock limit, a safety net, this many times its share
 EXACT_ROOMS_LITERALS = 60_000        # session x start x room placements up to which room moves are decided exactly
 CG_MAX_SESSIONS = 400                # above this the column-generation bound is too slow to pay for itself
 # The stopping rule of a re-solve against a baseline ("done when done"): once the baseline's
@@ -363,12 +368,15 @@ class _Patient(cp_model.CpSolverSolutionCallback):
             self.last = time.monotonic()
 
 
-def solve_patiently(solver: cp_model.CpSolver, cp: cp_model.CpModel, t0: float, patient: bool) -> tuple[int, str]:
+def solve_patiently(solver: cp_model.CpSolver, cp: cp_model.CpModel, t0: float, patient: bool,
+                    give_up: float | None = None) -> tuple[int, str]:
     """Solve; with ``patient``, stop once the objective stalls (the stopping rule) as well as
-    at the solver's own limit. Returns (CP-SAT status, why it stopped)."""
+    at the solver's own limit; with ``give_up`` (a time.monotonic() instant), stop then if
+    nothing was found yet (what comes after needs the time). Returns (CP-SAT status, why
+    it stopped)."""
     import threading
     watcher = _Patient(t0)
-    if not patient:
+    if not patient and give_up is None:
         status = solver.solve(cp, watcher)
         return status, ("proven optimal" if status == cp_model.OPTIMAL else
                         "proven infeasible" if status == cp_model.INFEASIBLE else "its limit")
@@ -377,7 +385,11 @@ def solve_patiently(solver: cp_model.CpSolver, cp: cp_model.CpModel, t0: float, 
     def watch() -> None:
         while not done.wait(0.05):
             now = time.monotonic()
-            if watcher.best is not None and now - watcher.last > patience(now - t0):
+            if watcher.best is None:
+                if give_up is not None and now > give_up:
+                    solver.stop_search()
+                    return
+            elif patient and now - watcher.last > patience(now - t0):
                 watcher.stalled = True
                 solver.stop_search()
                 return
@@ -410,7 +422,8 @@ class InPlace:
     first_proven: bool = False       # its first level (fewest retimed, or the only one) was proven optimal
 
 
-def keep_in_place(job: Job, moving: set[int] = frozenset(), seconds: float | None = None) -> InPlace:
+def keep_in_place(job: Job, moving: set[int] = frozenset(), seconds: float | None = None,
+                  give_up: float | None = None) -> InPlace:
     """Against a baseline, exact: can every published session keep its day, start and room
     (but those in ``moving``, and those whose start or room no longer exists)? If so, the
     lexicographic levels are settled: no fewer published sessions can be retimed or moved
@@ -432,10 +445,10 @@ def keep_in_place(job: Job, moving: set[int] = frozenset(), seconds: float | Non
             rooms_allowed[i] = {r0}
     m = Model(space, with_rooms=True, allowed=allowed, rooms_allowed=rooms_allowed)
     add_hard_rules(m)
-    return _lexicographic(job, m, {i: k for i, ks in allowed.items() for k in ks}, moving, seconds)
+    return _lexicographic(job, m, {i: k for i, ks in allowed.items() for k in ks}, moving, seconds, give_up)
 
 
-def exact_baseline(job: Job, hint: dict[int, int] | None, seconds: float) -> InPlace:
+def exact_baseline(job: Job, hint: dict[int, int] | None, seconds: float, give_up: float | None = None) -> InPlace:
     """Against a baseline, exact for a small conference: one model of every session, start
     and room; fewest published sessions retimed, then fewest moved to another room, then
     every soft goal. ``hint``: a timetable with the fewest retimed (``baseline_phase``)."""
@@ -444,13 +457,15 @@ def exact_baseline(job: Job, hint: dict[int, int] | None, seconds: float) -> InP
     if hint:
         m.hint({i: (k, job.baseline_rooms.get(i) if job.obj.baseline.get(i) == k else None)
                 for i, k in hint.items()})
-    return _lexicographic(job, m, {}, set(job.obj.baseline), seconds)
+    return _lexicographic(job, m, {}, set(job.obj.baseline), seconds, give_up)
 
 
-def _lexicographic(job: Job, m: Model, fixed: dict[int, int], moving: set[int], seconds: float | None) -> InPlace:
+def _lexicographic(job: Job, m: Model, fixed: dict[int, int], moving: set[int], seconds: float | None,
+                   give_up: float | None = None) -> InPlace:
     """Solve ``m`` (sessions outside ``fixed`` free): the published sessions of ``moving``
     as few retimed, then as few moved to another room, as possible, then the soft goals,
-    each level held while the next is minimised; the last with the stopping rule."""
+    each level held while the next is minimised; the last with the stopping rule. With
+    ``give_up`` (seconds), the first level stops after that long if it found nothing."""
     space, obj, budget = job.space, job.obj, job.budget
     free = {i for i in range(len(space.sessions)) if i not in fixed}
     room_goals(m, job.conf, job.baseline_rooms)
@@ -477,7 +492,9 @@ def _lexicographic(job: Job, m: Model, fixed: dict[int, int], moving: set[int], 
             m.cp.minimize(expr)
         left = max(0.2, end - time.monotonic())
         solver = _solver(job.opts, left if last else max(0.2, left / (len(levels) - n)))
-        got, stopped = solve_patiently(solver, m.cp, budget.start, patient=last and not budget.deterministic)
+        got, stopped = solve_patiently(solver, m.cp, budget.start, patient=last and not budget.deterministic,
+                                       give_up=time.monotonic() + give_up if give_up is not None and n == 0
+                                       and not budget.deterministic else None)
         if got not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             if placement is not None and got == cp_model.UNKNOWN:
                 proven = False           # the level before stands: keep its placement
@@ -699,23 +716,28 @@ def _lower_bound(job: Job, state: SearchState) -> LowerBound:
     if n > CG_MAX_SESSIONS:
         return LowerBound(None, f"none (skipped above {CG_MAX_SESSIONS} sessions)")
     from .bound import lower_bound
-    share = budget.share("bound" if n <= BOUND_LARGE_SESSIONS else "bound_large",
-                         of=budget.until(budget.timetable))
-    seconds = max(1.0, share) if not opts.deterministic else max(1.0, opts.time_limit)
+    name = "bound" if n <= BOUND_LARGE_SESSIONS else "bound_large"
+    work = None
+    if opts.deterministic:     # a work limit, from shares of the limit only: the same every run
+        share = budget.share(name, of=budget.timetable)
+        work = max(10, int(BOUND_WORK_PER_SECOND * share))
+        seconds = BOUND_SAFETY * max(1.0, share)
+    else:
+        seconds = max(1.0, budget.share(name, of=budget.until(budget.timetable)))
     w = conf.weight[BOUNDED]
     interest = conf.shared_interest()
     if interest and w > 0:
         att = time_objective(space, only_goal(conf, BOUNDED))
         conflicts = evaluate_times(space, att, state.times)
-        b, method = lower_bound(space, att, state.times, time_limit=seconds, stop_at=conflicts)
+        b, method = lower_bound(space, att, state.times, time_limit=seconds, stop_at=conflicts, work=work)
         bound, conflict_bound = w * b, b
     else:
-        bound, method = lower_bound(space, obj, state.times, time_limit=seconds, stop_at=state.value)
+        bound, method = lower_bound(space, obj, state.times, time_limit=seconds, stop_at=state.value, work=work)
         conflict_bound = None
     if opts.deterministic:
-        if not ("LP optimum" in method or "incumbent" in method):
-            # cut short by the clock: its value would differ from run to run
-            return LowerBound(None, "none (not converged; left out of a deterministic run)")
+        if "time limit" in method:
+            # cut short by the clock (its safety net): its value would differ from run to run
+            return LowerBound(None, "none (cut short by the clock; left out of a deterministic run)")
         method = method.split(":")[0]     # without the counts and seconds, which vary from run to run
     job.say(f"{job.stamp()} lower bound {bound:g} ({method}); timetable objective {state.value}")
     return LowerBound(bound, method, conflict_bound)
@@ -960,7 +982,7 @@ def solve(conf: Conference, opts: SolveOptions | None = None) -> Result:
             + (f", {plural(len(job.obj.group), 'weighted group')}" if job.obj.group else ""))
 
     if job.obj.baseline:
-        kept = keep_in_place(job)
+        kept = keep_in_place(job, give_up=job.budget.share("in_place_give_up"))
         if kept.placement is not None:
             return _in_place_result(job, kept, True)
         job.say(f"{job.stamp()} baseline: not every published session can stay in place "
@@ -971,7 +993,8 @@ def solve(conf: Conference, opts: SolveOptions | None = None) -> Result:
     if baseline.times is not None:
         # the fewest retimed: keep every other published session in place, rooms included
         moving = {i for i, k0 in job.obj.baseline.items() if k0 >= 0 and baseline.times.get(i) != k0}
-        kept = keep_in_place(job, moving, seconds=job.budget.share("in_place", of=job.budget.left()))
+        kept = keep_in_place(job, moving, seconds=job.budget.share("in_place", of=job.budget.left()),
+                             give_up=job.budget.share("in_place_give_up", of=job.budget.left()))
         if kept.placement is not None:
             if not baseline.proven:
                 kept.status = cp_model.FEASIBLE
@@ -979,7 +1002,10 @@ def solve(conf: Conference, opts: SolveOptions | None = None) -> Result:
         job.say(f"{job.stamp()} baseline: the other published sessions cannot all keep their rooms "
                 f"({'proven' if kept.status == cp_model.INFEASIBLE else 'none found in time'})")
         if _with_rooms_size(job.space) <= EXACT_ROOMS_LITERALS:
-            kept = exact_baseline(job, baseline.times, max(0.5, job.budget.left() - job.budget.rooms_reserve))
+            # half of what is left: the timetable and room steps after it need the rest when it fails
+            left = job.budget.left() - job.budget.rooms_reserve
+            kept = exact_baseline(job, baseline.times, max(0.5, left / 2),
+                                  give_up=job.budget.share("in_place_give_up", of=left))
             if kept.placement is not None:
                 return _in_place_result(job, kept, kept.first_proven)
         job.say(f"{job.stamp()} baseline: re-solving times, then rooms")
