@@ -38,6 +38,7 @@ from .model import Conference, Schedule
 from .program import BrokenRules, PlacedProgram, placed
 from .quality import Quality, evaluate, report_lines, solve_meta
 from .solve import NotFound, SolveOptions, solve as run_solver
+from .text import plural
 
 Progress = Callable[[str], None] | None
 
@@ -46,7 +47,7 @@ __all__ = [
     "Checked", "Solved", "Added", "Explained", "Rendered", "Exported", "Diffed", "Templated", "Converted",
     "Generated", "Explored", "Moved", "InterestsImported", "SurveyRefused", "AmbiguousAnswers", "check", "solve",
     "add", "explain", "render", "export", "diff", "template", "convert", "generate", "where", "move",
-    "import_interests", "publishable",
+    "import_interests", "publishable", "Lettered", "letters", "Refreshed", "refresh",
 ]
 
 
@@ -128,8 +129,7 @@ def _written(path, write) -> None:
         raise CannotWrite(path, exc) from exc
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' if n != 1 else ''}"
+_plural = plural    # "1 session", "3 sessions" (text.plural)
 
 
 # -- one policy for a schedule that breaks hard rules --------------------------------------------------------
@@ -232,14 +232,17 @@ class Added:
     quality: Quality
     report: dict
     moves: object                            # diff.Diff: the published program -> the new one
+    refreshed: "Refreshed | None" = None     # the outputs brought up to date (or left stale) afterwards
 
 
 def add(files: Sequence, folder=".", *, time_limit: float = 60.0, seed: int = 0, workers: int = 0,
-        progress: Progress = None) -> Added:
+        render_outputs: bool = True, progress: Progress = None) -> Added:
     """Add late proposals to the published program: stage them, solve against
     program/schedule.yaml, then commit (keep the old schedule as a version, copy
     the files, write the new schedule). All or nothing: on any exception the
-    folder is as it was."""
+    folder is as it was. Then the outputs made from the old program (the site, the
+    PDFs, the exports, the letters: niic_sched.outputs) are made again from the new
+    one (``refresh``), or, with ``render_outputs=False``, listed as stale."""
     from .diff import compare, read_extras
     from .versions import commit, stage
     folder = Path(folder)
@@ -274,8 +277,13 @@ def add(files: Sequence, folder=".", *, time_limit: float = 60.0, seed: int = 0,
     finally:
         staged.cleanup()
     moves = compare(conf, baseline, new, old_extras=read_extras(version))
+    try:
+        refreshed = refresh(folder, render_outputs=render_outputs, progress=progress)
+    except KeyboardInterrupt:                # the program is added; only outputs are left stale
+        from .outputs import stale
+        refreshed = Refreshed(stale=stale(folder), interrupted=True)
     return Added(conf, folder, schedule_path, version, [dest for _, dest in staged.copies], list(staged.already),
-                 list(staged.new_ids), new, quality, report_lines(result), moves)
+                 list(staged.new_ids), new, quality, report_lines(result), moves, refreshed)
 
 
 # -- explain ----------------------------------------------------------------------------------------------------
@@ -314,13 +322,35 @@ class Rendered:
     seconds: dict
     schedule_path: Path
     violations: list[Violation] = field(default_factory=list)   # when forced
+    changes: object | None = None            # changes.Changes since the printed program (None: no version yet)
+    removed: list[Path] = field(default_factory=list)   # stale outputs of an earlier render, removed
+    stale: list = field(default_factory=list)   # outputs.Stale: other outputs (exports, letters) still stale
+
+
+def _changes(conf: Conference, folder, schedule: Schedule, since, schedule_path: Path):
+    """What changed since the printed program (or ``since``), or None without a version."""
+    from .changes import changes_since, reference
+    from .diff import read_extras
+    from .outputs import program_dir
+    ref = reference(program_dir(folder), since)
+    if ref is None:
+        return None
+    return changes_since(conf, ref, read_schedule(ref.path), schedule, new_extras=read_extras(schedule_path))
 
 
 def render(folder, schedule_path=None, outdir=None, *, templates_dir=None, door_sheets: bool = False,
-           pdf: bool = True, force: bool = False, progress: Progress = None) -> Rendered:
+           pdf: bool = True, force: bool = False, since=None, progress: Progress = None) -> Rendered:
     """The HTML site and the PDF booklet of a schedule [default: FOLDER/program/schedule.yaml]
     into ``outdir`` [default: FOLDER/program/]; a schedule breaking hard rules is Refused
-    unless ``force``; bad templates or no PDF engine are a BadRequest, an unwritable folder CannotWrite."""
+    unless ``force``; bad templates or no PDF engine are a BadRequest, an unwritable folder CannotWrite.
+
+    With a version in FOLDER/program/versions/, the site marks what changed since the printed
+    program (the first version; ``since``: a version number, name or schedule path) and gets
+    changes.html, and, with ``pdf``, the handout changes.pdf. The render is recorded
+    (niic_sched.outputs); the files an earlier render of ``outdir`` wrote that this one does not
+    (program.pdf under ``pdf=False``...) are removed when they are stale, and kept when they
+    are still current. ``stale`` lists the other outputs (exports, letters) that are stale."""
+    from . import outputs
     from .render import RenderError, render_placed
     conf = _load(folder, progress)
     home = conference_home(folder)
@@ -331,12 +361,17 @@ def render(folder, schedule_path=None, outdir=None, *, templates_dir=None, door_
                           "give the folder that holds your html/ and pdf/ templates")
     schedule = read_schedule(schedule_path)
     program = publishable(conf, schedule, force=force, source=str(schedule_path), what="rendered", progress=progress)
+    changes = _changes(conf, folder, schedule, since, schedule_path)
+    key = outputs.render_key(folder, outdir)
+    previous = outputs.load_jobs(folder).get(f"render:{key}") or next(
+        (j for j in outputs.legacy_jobs(folder, outputs.load_jobs(folder)) if j.key == f"render:{key}"), None)
+    previous_current = previous is not None and not outputs.why_stale(folder, previous)
     report = None
 
     def write():
         nonlocal report
         report = render_placed(program, outdir, templates=templates_dir, door_sheets=door_sheets, pdf=pdf,
-                               progress=progress)
+                               progress=progress, changes=changes)
     try:
         _written(outdir, write)
     except RenderError as exc:           # bad user templates or no PDF engine: the message says what to do
@@ -344,7 +379,29 @@ def render(folder, schedule_path=None, outdir=None, *, templates_dir=None, door_
     say = _say(progress)
     for w in report.warnings:
         say(f"warning: {w}")
-    return Rendered(outdir, report.files, report.warnings, report.seconds, schedule_path, list(program.broken))
+    files = list(report.files)
+    removed: list[Path] = []
+    if previous is not None:              # what the last render wrote and this one did not
+        made = {Path(os.path.abspath(f)) for f in files}
+        for p in previous.paths(home):
+            p = Path(os.path.abspath(p))
+            if p in made or not p.is_file():
+                continue
+            if previous_current:
+                files.append(p)           # still current (nothing changed since): kept, still recorded
+                continue
+            try:
+                p.unlink()
+                removed.append(p)
+            except OSError as exc:
+                say(f"warning: {p}: stale (made from an earlier program) and cannot be removed: {exc.strerror}")
+    ref = changes.reference.path if changes is not None else None
+    _written(outputs.manifest_path(folder), lambda: outputs.record(
+        folder, "render", key, files, schedule_path=schedule_path, since_path=ref,
+        options={"outdir": key, "templates": str(templates_dir) if templates_dir is not None else None,
+                 "door_sheets": door_sheets, "pdf": pdf, "since": None if since is None else str(since)}))
+    return Rendered(outdir, files, report.warnings, report.seconds, schedule_path, list(program.broken),
+                    changes, removed, outputs.stale(folder, skip={f"render:{key}"}))
 
 
 @dataclass
@@ -357,26 +414,177 @@ class Exported:
     violations: list[Violation] = field(default_factory=list)   # when forced
 
 
-def export(folder, fmt: str, schedule_path=None, output=None, *, force: bool = False,
-           progress: Progress = None) -> Exported:
+def export(folder, fmt: str, schedule_path=None, output=None, *, force: bool = False, deterministic: bool = False,
+           progress: Progress = None, language: str | None = None) -> Exported:
     """Export a schedule [default: FOLDER/program/schedule.yaml] as ``fmt`` (xlsx, ics,
-    frab-xml, frab-json, csv) to ``output`` [default: FOLDER/program/<the format's name>];
-    a schedule breaking hard rules is Refused unless ``force``."""
+    frab-xml, frab-json, csv) to ``output`` [default: FOLDER/program/<the format's name>],
+    its words in ``language`` (one of the conference's editions; default: its main language);
+    a schedule breaking hard rules is Refused unless ``force``. ``deterministic`` (or the
+    SOURCE_DATE_EPOCH environment variable) makes the ics stamp reproducible: two exports
+    of one schedule are the same bytes."""
     from .export import FORMATS, render_placed
     from .io.atomic import write_bytes_atomic
     conf = _load(folder, progress)
     home = conference_home(folder)
     schedule_path = _schedule_path(folder, schedule_path)
     output = Path(output) if output is not None else home / "program" / FORMATS[fmt][1]
+    if language is not None and language not in conf.editions:
+        raise bad_request("--language", f"{language!r} is not a language of this conference "
+                          f"(its editions: {', '.join(conf.editions)})",
+                          "give one of them, or add it to `languages` in conference.yaml")
     schedule = read_schedule(schedule_path)
     program = publishable(conf, schedule, force=force, source=str(schedule_path), what="exported", progress=progress)
-    data = render_placed(program, fmt)
+    data = render_placed(program, fmt, language, deterministic=deterministic)
     say = _say(progress)
     for w in program.warnings:
         say(f"warning: {w}")
     _written(output, lambda: write_bytes_atomic(output, data))
+    from . import outputs
+    _written(outputs.manifest_path(folder), lambda: outputs.record(
+        folder, "export", outputs.export_key(folder, fmt, output), [output], schedule_path=schedule_path,
+        options={"fmt": fmt, "output": outputs.rel(home, output), "language": language}))
     return Exported(output, fmt, len(schedule.assignments), list(program.warnings), schedule_path,
                     list(program.broken))
+
+
+# -- letters to speakers -------------------------------------------------------------------------------------
+LETTER_FORMATS = ("pdf", "csv")
+
+
+@dataclass
+class Lettered:
+    letters: list                            # render.letters.Letter, one per speaker of a placed session
+    files: list[Path]                        # letters/<id>.pdf and letters.csv as written
+    schedule_path: Path
+    no_email: list[str] = field(default_factory=list)     # speaker ids without an email
+    fallback: list[tuple[str, str]] = field(default_factory=list)   # (speaker id, wanted language without catalog)
+    removed: list[Path] = field(default_factory=list)     # letters of an earlier run for speakers no longer placed
+
+
+def letters(folder, schedule_path=None, *, formats: Sequence[str] = LETTER_FORMATS, speakers: Sequence[str] = (),
+            force: bool = False, progress: Progress = None) -> Lettered:
+    """One confirmation letter per speaker of a placed session of the schedule [default:
+    FOLDER/program/schedule.yaml]: FOLDER/program/letters/<speaker-id>.pdf ("pdf" in ``formats``)
+    and FOLDER/program/letters.csv for a mail merge ("csv"), in each speaker's language when
+    a catalog exists (else the conference's). Private outputs: they hold emails and phones.
+    A schedule breaking hard rules is Refused unless ``force``.
+
+    ``speakers`` (ids): only their letters (to send one again); letters.csv then holds only
+    their rows, and the run is not recorded as bringing the letters up to date."""
+    from . import outputs
+    from .io.atomic import write_bytes_atomic
+    from .render import RenderError, environment
+    from .render.letters import build_letters, letters_csv, write_letter_pdfs
+    formats = tuple(f for f in LETTER_FORMATS if f in set(formats)) or LETTER_FORMATS
+    conf = _load(folder, progress)
+    home = conference_home(folder)
+    schedule_path = _schedule_path(folder, schedule_path)
+    schedule = read_schedule(schedule_path)
+    program = publishable(conf, schedule, force=force, source=str(schedule_path), what="written", progress=progress)
+    made = build_letters(program)
+    if speakers:
+        placed_ids = {x.speaker.id for x in made}
+        problems = []
+        for pid in speakers:
+            if pid not in conf.speaker:
+                problems.append(Problem("--speaker", f"'{pid}' is not a speaker in speakers.yaml",
+                                        "give a speaker id, e.g. p0001"))
+            elif pid not in placed_ids:
+                problems.append(Problem("--speaker", f"{conf.speaker[pid].name} ({pid}) has no session in "
+                                        f"{schedule_path}", "letters confirm placed sessions only"))
+        if problems:
+            raise BadRequest(problems)
+        made = [x for x in made if x.speaker.id in set(speakers)]
+    prog = home / "program"
+    data: dict[Path, bytes] = {}
+    if "pdf" in formats:
+        try:
+            pdfs = write_letter_pdfs(made, lambda lang: environment(None, lang), conf.paper_size)
+        except RenderError as exc:
+            raise bad_request("", str(exc)) from exc
+        data.update({prog / "letters" / name: pdf for name, pdf in pdfs.items()})
+    if "csv" in formats:
+        data[prog / "letters.csv"] = letters_csv(made)
+    for path, content in data.items():
+        _written(path, lambda path=path, content=content: write_bytes_atomic(path, content))
+        try:
+            os.chmod(path, 0o600)            # private: emails and phone numbers
+        except OSError:
+            pass
+    no_email = [x.speaker.id for x in made if not x.speaker.email]
+    fallback = [(x.speaker.id, x.wanted) for x in made if x.wanted and x.wanted != x.language]
+    if speakers:                             # a partial run: the other letters are as they were
+        return Lettered(made, sorted(data), schedule_path, no_email, fallback, [])
+    removed = []
+    jobs = outputs.load_jobs(folder)
+    for fmt in formats:                      # one record per format: each is stale or current on its own
+        written = sorted(p for p in data if (p.suffix == ".pdf") == (fmt == "pdf"))
+        previous = jobs.get(f"letters:{fmt}")
+        for p in previous.paths(home) if previous is not None else []:
+            if p not in written and p.is_file():
+                p.unlink()                   # a speaker no longer in a placed session
+                removed.append(p)
+        _written(outputs.manifest_path(folder), lambda fmt=fmt, written=written: outputs.record(
+            folder, "letters", fmt, written, schedule_path=schedule_path, options={"formats": [fmt]}))
+    files = sorted(data)
+    return Lettered(made, files, schedule_path, no_email, fallback, removed)
+
+
+# -- keeping the outputs in step -------------------------------------------------------------------------------
+@dataclass
+class Refreshed:
+    """What ``refresh`` brought up to date, what failed, and what it left stale."""
+    done: list = field(default_factory=list)        # (outputs.Job, result of render/export/letters)
+    failed: list = field(default_factory=list)      # (outputs.Stale, message)
+    stale: list = field(default_factory=list)       # outputs.Stale: not re-made (another schedule; not asked)
+    interrupted: bool = False                       # Ctrl-C while refreshing: ``stale`` is what is left
+
+    @property
+    def files(self) -> list[Path]:
+        out = []
+        for _, result in self.done:
+            out += list(getattr(result, "files", None) or [getattr(result, "output", None)])
+        return [p for p in out if p is not None]
+
+
+def refresh(folder=".", *, render_outputs: bool = True, progress: Progress = None) -> Refreshed:
+    """Bring every stale output of the conference in ``folder`` up to date (niic_sched.outputs):
+    each render, export and letters job that was made from the default schedule
+    (FOLDER/program/schedule.yaml) is run again with its options. Outputs made from another
+    schedule are left, listed in ``stale``; so is everything when not ``render_outputs``.
+    ``add`` calls this after it writes; ``move --write`` can too. A job that fails (a template
+    error, no PDF engine, a schedule that breaks hard rules) is reported in ``failed``; the
+    others still run."""
+    from . import outputs
+    result = Refreshed()
+    order = {"render": 0, "export": 1, "letters": 2}
+    items = sorted(outputs.stale(folder), key=lambda i: (order.get(i.job.kind, 3), i.job.key))
+    home = conference_home(folder)
+    default = outputs.default_schedule(folder)
+    for item in items:
+        job = item.job
+        own = outputs.absolute(home, job.schedule or "program/schedule.yaml") == default
+        if not render_outputs or not own or job.kind not in ("render", "export", "letters"):
+            result.stale.append(item)
+            continue
+        o = job.options
+        try:
+            if job.kind == "render":
+                templates = o.get("templates")
+                done = render(folder, None, outputs.absolute(home, o.get("outdir", "program")),
+                              templates_dir=templates, door_sheets=bool(o.get("door_sheets")),
+                              pdf=bool(o.get("pdf", True)), since=o.get("since"), progress=progress)
+            elif job.kind == "export":
+                done = export(folder, o.get("fmt"), None, outputs.absolute(home, o.get("output")),
+                              progress=progress, language=o.get("language"))
+            else:
+                done = letters(folder, None, formats=o.get("formats") or LETTER_FORMATS, progress=progress)
+        except (InputError, OSError) as exc:
+            text = exc.summary() if isinstance(exc, InputError) else str(exc)
+            result.failed.append((item, text))
+            continue
+        result.done.append((job, done))
+    return result
 
 
 # -- diff -------------------------------------------------------------------------------------------------------
@@ -506,7 +714,7 @@ def _session_of(conf: Conference, sid: str):
 
 def _day_of(conf: Conference, text: str):
     import datetime as dt
-    from .text import weekday_name
+    from .i18n import weekday_name
     raw = str(text).strip()
     days = [d.date for d in conf.days]
     choices = f"the conference days are {_listed(d.isoformat() for d in days)}"

@@ -18,6 +18,7 @@ from .errors import InputError, NoProgram
 from .program import BrokenRules
 from .quality import table
 from .solve import NotFound
+from .text import plural, printable
 
 EXIT_BROKEN, EXIT_INPUT, EXIT_NO_PROGRAM, EXIT_NOT_FOUND, EXIT_INTERRUPTED = 1, 2, 3, 4, 130
 
@@ -52,8 +53,7 @@ def exit_code(exc: BaseException) -> int | None:
     return None
 
 
-def _plural(n: int, word: str, many: str = "") -> str:
-    return f"{n} {word if n == 1 else many or word + 's'}"
+_plural = plural    # "1 day", "3 days" (text.plural)
 
 
 def _listed(head: str, violations) -> str:
@@ -119,8 +119,15 @@ class Cli(click.Group):
     command_class = UseCaseCommand
 
 
+def _echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
+    """Every line the command line prints goes through here: control characters from
+    the inputs (a terminal escape sequence in a title or a name) are shown escaped
+    (text.printable), never sent to the terminal; the lines of the message stay lines."""
+    click.echo(printable(str(text)), err=err, nl=nl)
+
+
 def _err(msg: str) -> None:
-    click.echo(msg, err=True)
+    _echo(msg, err=True)
 
 
 def _progress(quiet: bool):
@@ -147,6 +154,7 @@ def cli():
         niic-sched diff program/versions/schedule-1.yaml program/schedule.yaml
         niic-sched generate demo/ --sessions 60   # a synthetic conference to try it all on
         niic-sched interests import ../survey.csv  # interests.csv from a registration survey
+        niic-sched letters                    # a confirmation letter to every speaker
 
     Exit codes: 0 done, 1 a checked schedule (or a move) breaks a hard rule,
     2 bad input (nothing written), 3 no program exists, 4 none found within
@@ -188,15 +196,16 @@ def check(folder, schedule_path, quiet):
     conf = result.conf
     if schedule_path is None:
         if not quiet:
-            click.echo(f"{conf.name}: inputs are sound: {len(conf.sessions)} sessions, {len(conf.rooms)} rooms, "
-                       f"{len(conf.speakers)} speakers, {len(conf.slots)} slots over {len(conf.days)} days.")
+            _echo(f"{conf.name}: inputs are sound: {plural(len(conf.sessions), 'session')}, "
+                  f"{plural(len(conf.rooms), 'room')}, {plural(len(conf.speakers), 'speaker')}, "
+                  f"{plural(len(conf.slots), 'slot')} over {plural(len(conf.days), 'day')}.")
         return
     if not quiet:   # the same quality report as solve prints, for any schedule (hand-made ones too)
-        click.echo(table(result.quality))
+        _echo(table(result.quality))
     if not result.valid:
         raise app.ScheduleBreaksRules(str(schedule_path), result.violations)
     if not quiet:
-        click.echo(f"{schedule_path}: valid: {len(result.schedule.assignments)} sessions placed, "
+        _echo(f"{schedule_path}: valid: {plural(len(result.schedule.assignments), 'session')} placed, "
                    "every hard rule holds.")
 
 
@@ -241,7 +250,7 @@ def solve(folder, output, time_limit, seed, workers, deterministic, baseline_pat
                        progress=_progress(quiet))
     if not quiet:
         _err(table(result.quality, result.report))
-        _err(f"Wrote {result.output}: {len(result.schedule.assignments)} sessions placed ({result.status}, "
+        _err(f"Wrote {result.output}: {plural(len(result.schedule.assignments), 'session')} placed ({result.status}, "
              f"{result.seconds} s).")
     if result.moves is not None:
         _moves(result.moves, f"Tell their speakers: niic-sched diff {baseline_path} {result.output} "
@@ -262,8 +271,10 @@ def _add_nothing(params: dict) -> str:
 @click.option("--dir", "folder", type=click.Path(path_type=Path), default=Path("."), show_default=True,
               help="The conference folder (it holds sessions/ and program/schedule.yaml).")
 @solver_options
+@click.option("--no-render", is_flag=True,
+              help="Do not re-make the outputs of the old program (site, PDFs, exports, letters); list them as stale.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr (the list of moves is still printed).")
-def add(files, folder, time_limit, seed, workers, quiet):
+def add(files, folder, time_limit, seed, workers, no_render, quiet):
     """Add late proposals to a published program, moving as little as possible.
 
     Copies FILES (session YAML files) into DIR/sessions/, re-solves against
@@ -275,6 +286,12 @@ def add(files, folder, time_limit, seed, workers, quiet):
     folder, a bad file, no possible program or an interruption leave
     sessions/ and program/ as they were (exit 2, 3, 4 or 130).
 
+    Then every output made from the old program (the site with its "What
+    changed" page, program.pdf and the handout changes.pdf, door sheets,
+    exports, letters) is made again from the new one, with the options it was
+    made with; --no-render lists them as stale instead, with the commands that
+    bring them up to date.
+
     \b
     Examples:
         niic-sched add late/*.yaml                     # the conference folder here
@@ -282,14 +299,43 @@ def add(files, folder, time_limit, seed, workers, quiet):
         niic-sched diff program/versions/schedule-1.yaml program/schedule.yaml --format csv -o notices.csv
     """
     result = app.add(list(files), folder, time_limit=time_limit, seed=seed, workers=workers,
-                     progress=_progress(quiet))
+                     render_outputs=not no_render, progress=_progress(quiet))
     if not quiet:
         _err(table(result.quality, result.report))
     _moves(result.moves, f"Tell their speakers: niic-sched diff {result.version} {result.schedule_path} "
                          f"--dir {folder} --format csv -o notices.csv")
     n = len(result.copied)
-    click.echo(f"Copied {_plural(n, 'file')} into {folder / 'sessions'}; kept the previous program as "
-               f"{result.version}; wrote {result.schedule_path} ({len(result.schedule.assignments)} sessions placed).")
+    _echo(f"Copied {_plural(n, 'file')} into {folder / 'sessions'}; kept the previous program as "
+               f"{result.version}; wrote {result.schedule_path} ({plural(len(result.schedule.assignments), 'session')} "
+               "placed).")
+    _refreshed(result.refreshed, folder)
+    if result.refreshed is not None and result.refreshed.interrupted:
+        raise Shown(KeyboardInterrupt())
+
+
+def _refreshed(r, folder) -> None:
+    """What app.refresh did: the outputs made again, those that failed, those left stale."""
+    from .outputs import rel, stale_lines
+    if r is None:
+        return
+    from .io.excel import conference_home
+    home = conference_home(folder)
+    for job, done in r.done:
+        made = [rel(home, p) for p in getattr(done, "files", None) or [getattr(done, "output", None)] if p]
+        shown = [m for m in made if m.endswith((".pdf", ".csv", ".xlsx", ".ics", ".xml", ".json"))
+                 or m.endswith(("index.html", "changes.html"))]
+        more = len(made) - len(shown)
+        _echo(f"Brought up to date: {', '.join(shown)}" + (f" (+{more} files of the site)" if more > 0 else "")
+                   + ".")
+        for p in getattr(done, "removed", []) or []:
+            _echo(f"Removed {rel(home, p)}: it showed the earlier program.")
+    for item, text in r.failed:
+        _err(f"Could not bring {', '.join(rel(home, p) for p in item.files[:4])} up to date: {text}")
+        _err(f"    they are stale: run {item.command(folder)}")
+    if r.interrupted:
+        _err("Interrupted while bringing the outputs up to date: the new program is written.")
+    for line in stale_lines(folder, r.stale):
+        _err(line)
 
 
 @cli.command("diff", unwritable="give a writable path with -o")
@@ -308,7 +354,8 @@ def diff_schedules(old, new, folder, fmt, output):
     time and room), then one notice per speaker whose sessions changed,
     listing only those sessions. Speakers with no change get no notice.
     The CSV has the columns speaker_id, name, organization, session, title,
-    change, old, new (UTF-8 with BOM, for a mail merge).
+    change, old, new, email (UTF-8 with BOM, for a mail merge; private: it
+    holds the speakers' emails).
 
     \b
     Examples:
@@ -318,9 +365,9 @@ def diff_schedules(old, new, folder, fmt, output):
     """
     result = app.diff(old, new, folder, fmt=fmt, output=output)
     if result.output is None:
-        click.echo(result.data.decode("utf-8").lstrip("\ufeff"), nl=False)
+        _echo(result.data.decode("utf-8").lstrip("\ufeff"), nl=False)
     else:
-        click.echo(f"Wrote {result.output}: {result.diff.summary()}.")
+        _echo(f"Wrote {result.output}: {result.diff.summary()}.")
 
 
 # -- what if: where and move -------------------------------------------------------------------------------------
@@ -331,7 +378,7 @@ def _shown(text) -> str:
 
 def _name(text) -> str:
     """A title or a name for the terminal: escaped, and isolated when it runs right to left."""
-    from .text import isolate
+    from .i18n import isolate
     return isolate(_shown(text))
 
 
@@ -373,38 +420,38 @@ def where_session(session, folder, schedule_path, top, include_breaking, quiet):
                        progress=_progress(quiet))
     found = result.alternatives
     s, now = found.session, found.current
-    click.echo(f"{_session_line(s)} is {'at ' + now.to if now else 'not placed'} in {result.schedule_path}.")
+    _echo(f"{_session_line(s)} is {'at ' + now.to if now else 'not placed'} in {result.schedule_path}.")
     if s.pin is not None:
-        click.echo(f"It is pinned ({_shown(s.pin)}, {s.at('pin')}): a placement elsewhere breaks its pin; "
+        _echo(f"It is pinned ({_shown(s.pin)}, {s.at('pin')}): a placement elsewhere breaks its pin; "
                    "move --pin moves the pin with it.")
     width = max([len(a.spot.to) for a in found.feasible + found.breaking] + [16])
     if found.feasible:
         more = f"; the best {len(found.feasible)}" if found.n_feasible > len(found.feasible) else ""
         verb = "keeps" if found.n_feasible == 1 else "keep"
-        click.echo(f"{_plural(found.n_feasible, 'other placement' if now else 'placement')} {verb} every hard "
+        _echo(f"{_plural(found.n_feasible, 'other placement' if now else 'placement')} {verb} every hard "
                    f"rule{more}, by cost change (negative is better):")
         for a in found.feasible:
-            click.echo(f"  {a.spot.to:<{width}}  {a.cost:+6d}  {_deltas(a.changed)}")
+            _echo(f"  {a.spot.to:<{width}}  {a.cost:+6d}  {_deltas(a.changed)}")
     else:
-        click.echo(f"No {'other ' if now else ''}placement keeps every hard rule "
+        _echo(f"No {'other ' if now else ''}placement keeps every hard rule "
                    f"({_plural(found.n_breaking, 'placement')} over {_plural(found.n_starts, 'start')} {'breaks' if found.n_breaking == 1 else 'break'} one"
                    + ("" if include_breaking or not found.n_breaking else "; --all lists the best of them") + ").")
     if include_breaking and found.breaking:
-        click.echo(f"Breaking a hard rule (the best {len(found.breaking)} of {found.n_breaking}: fewest rules "
+        _echo(f"Breaking a hard rule (the best {len(found.breaking)} of {found.n_breaking}: fewest rules "
                    "broken, then cost change):")
         for a in found.breaking:
-            click.echo(f"  {a.spot.to:<{width}}  {a.cost:+6d}  {_deltas(a.changed)}")
+            _echo(f"  {a.spot.to:<{width}}  {a.cost:+6d}  {_deltas(a.changed)}")
             for v in a.violations[:3]:
-                click.echo(f"      breaks {_shown(v)}")
+                _echo(f"      breaks {_shown(v)}")
             if len(a.violations) > 3:
-                click.echo(f"      and {len(a.violations) - 3} more "
+                _echo(f"      and {len(a.violations) - 3} more "
                            f"(niic-sched move {s.id} --to {a.spot.to} lists them)")
     elif found.n_breaking and found.feasible:
         verb = "breaks" if found.n_breaking == 1 else "break"
-        click.echo(f"{_plural(found.n_breaking, 'more placement')} {verb} a hard rule (--all lists the best).")
+        _echo(f"{_plural(found.n_breaking, 'more placement')} {verb} a hard rule (--all lists the best).")
     best = found.feasible[0] if found.feasible else None
     if best is not None:
-        click.echo(f"Try one: niic-sched move {s.id} --to {best.spot.to}")
+        _echo(f"Try one: niic-sched move {s.id} --to {best.spot.to}")
 
 
 def _split_to(to: str, rest: tuple, folder_opt):
@@ -443,8 +490,11 @@ def _split_to(to: str, rest: tuple, folder_opt):
               help="Also pin the session there: pin: {day, start, room} in its YAML file, "
                    "comments and layout kept (with --write; folders only, not workbooks).")
 @click.option("--force", is_flag=True, help="With --write: write the move even though it breaks a hard rule.")
+@click.option("--no-render", is_flag=True,
+              help="With --write: do not re-make the outputs of the old program (site, PDFs, exports, letters); "
+                   "list them as stale.")
 @click.option("-q", "--quiet", is_flag=True, help="No input warnings on stderr.")
-def move_session(session, to, rest, folder_opt, schedule_path, write, pin, force, quiet):
+def move_session(session, to, rest, folder_opt, schedule_path, write, pin, force, no_render, quiet):
     """What if SESSION moved to DAY START [ROOM]? Checks it, and writes it with --write.
 
     Every hard rule is checked on the schedule with the session moved (in
@@ -457,7 +507,8 @@ def move_session(session, to, rest, folder_opt, schedule_path, write, pin, force
     FOLDER/program/schedule.yaml (atomically) and the previous one is kept as
     program/versions/schedule-<N>.yaml, as add does; --pin also pins the
     session in its file. A move that breaks a hard rule is not written
-    unless --force.
+    unless --force. The outputs made from the old program (site, PDFs,
+    exports, letters) are then made again (--no-render: listed as stale).
 
     Exit codes: 0 the move keeps every hard rule, 1 it breaks one (written
     only with --force), 2 an unknown session, day, start or room (nothing
@@ -476,28 +527,28 @@ def move_session(session, to, rest, folder_opt, schedule_path, write, pin, force
                       progress=_progress(quiet))
     v = result.verdict
     s = v.session
-    click.echo(f"{_session_line(s)}: {v.current.to if v.current else 'not placed'} -> {v.target.to}")
+    _echo(f"{_session_line(s)}: {v.current.to if v.current else 'not placed'} -> {v.target.to}")
     if not v.room_given and v.room_note:
-        click.echo(f"  room: {_shown(v.room_note)}")
+        _echo(f"  room: {_shown(v.room_note)}")
     if not v.moves:
-        click.echo(f"{s.id} is already there." + ("" if pin else " Nothing to move."))
+        _echo(f"{s.id} is already there." + ("" if pin else " Nothing to move."))
     if v.violations:
-        click.echo(f"Breaks {_plural(len(v.violations), 'hard rule')}:")
+        _echo(f"Breaks {_plural(len(v.violations), 'hard rule')}:")
         for x in v.violations:
-            click.echo(f"  {_shown(x)}")
+            _echo(f"  {_shown(x)}")
     else:
-        click.echo("Every hard rule holds" + (" (with the new pin)." if pin else "."))
+        _echo("Every hard rule holds" + (" (with the new pin)." if pin else "."))
     if v.fixed:
-        click.echo("No longer broken:")
+        _echo("No longer broken:")
         for x in v.fixed:
-            click.echo(f"  {_shown(x)}")
-    click.echo(f"Soft goals (count before -> after, cost change; total {v.before_total} -> {v.after_total}, "
+            _echo(f"  {_shown(x)}")
+    _echo(f"Soft goals (count before -> after, cost change; total {v.before_total} -> {v.after_total}, "
                f"{v.after_total - v.before_total:+d}):")
     for d in v.deltas:
         mark = f"{d.cost:+d}" if d.delta else "0"
-        click.echo(f"  {d.label:<44} {d.before:>5} -> {d.after:<5} {mark:>6}")
+        _echo(f"  {d.label:<44} {d.before:>5} -> {d.after:<5} {mark:>6}")
     names = ", ".join(f"{_name(p.name)} ({p.id})" for p in v.speakers)
-    click.echo(f"Speakers affected: {names}." if v.moves and names else
+    _echo(f"Speakers affected: {names}." if v.moves and names else
                "Speakers affected: none." if v.moves else "Speakers affected: none (nothing moves).")
     if result.written:
         parts = []
@@ -505,16 +556,18 @@ def move_session(session, to, rest, folder_opt, schedule_path, write, pin, force
             parts.append(f"wrote {result.schedule_path}; kept the previous schedule as {result.version}")
         if pin and result.pin_file is not None:
             parts.append(f"pinned {s.id} in {result.pin_file}")
-        click.echo(_upper(("; ".join(parts)) + ".") + (" (--force: it breaks hard rules)" if v.breaks else ""))
+        _echo(_upper(("; ".join(parts)) + ".") + (" (--force: it breaks hard rules)" if v.breaks else ""))
         if result.version is not None:
-            click.echo(f"Tell its speakers: niic-sched diff {result.version} {result.schedule_path} "
+            _echo(f"Tell its speakers: niic-sched diff {result.version} {result.schedule_path} "
                        f"--dir {folder} --format csv -o notices.csv")
+            # the outputs made from the old program: made again (or listed as stale)
+            _refreshed(app.refresh(folder, render_outputs=not no_render, progress=_progress(quiet)), folder)
     elif result.refused:
-        click.echo(f"Nothing written: the move breaks {_plural(len(v.violations), 'hard rule')} "
+        _echo(f"Nothing written: the move breaks {_plural(len(v.violations), 'hard rule')} "
                    "(--force writes it all the same).")
     elif v.moves or pin:
         what = "the schedule" + (f" and the pin in {result.pin_file}" if pin and result.pin_file else "")
-        click.echo(f"Nothing written (a preview): add --write to write {what}.")
+        _echo(f"Nothing written (a preview): add --write to write {what}.")
     if v.breaks:
         raise Shown(app.ScheduleBreaksRules(str(result.schedule_path), list(v.violations)))
 
@@ -548,9 +601,9 @@ def explain(folder, fmt, time_limit):
     import json
     ex = app.explain(folder, time_limit=time_limit).explanation
     if fmt == "json":
-        click.echo(json.dumps(ex.to_dict(), ensure_ascii=False, indent=2))
+        _echo(json.dumps(ex.to_dict(), ensure_ascii=False, indent=2))
     else:
-        click.echo(ex.text())
+        _echo(ex.text())
     if ex.status == "infeasible":
         raise Shown(NoProgram([str(r) for r in ex.reasons], explanation=ex))
     if ex.status == "unknown":
@@ -574,7 +627,7 @@ def template(out, force):
         niic-sched solve niic2026.xlsx        # writes program/schedule.yaml beside it
     """
     result = app.template(out, force=force)
-    click.echo(f"Wrote {result.out}: fill in its sheets (see its 'Read me' sheet), then run: "
+    _echo(f"Wrote {result.out}: fill in its sheets (see its 'Read me' sheet), then run: "
                f"niic-sched check {result.out}")
 
 
@@ -598,8 +651,8 @@ def convert(src, dst, force, quiet):
     result = app.convert(src, dst, force=force, progress=_progress(quiet))
     conf = result.conf
     if not quiet:
-        click.echo(f"Wrote {result.dst}: {len(conf.sessions)} sessions, {len(conf.rooms)} rooms, "
-                   f"{len(conf.speakers)} speakers, {len(conf.days)} days.")
+        _echo(f"Wrote {result.dst}: {plural(len(conf.sessions), 'session')}, {plural(len(conf.rooms), 'room')}, "
+              f"{plural(len(conf.speakers), 'speaker')}, {plural(len(conf.days), 'day')}.")
 
 
 @cli.command("export", unwritable="give a writable path with -o")
@@ -611,9 +664,15 @@ def convert(src, dst, force, quiet):
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Where to write [default: FOLDER/program/agenda.xlsx, schedule.ics, schedule.xml, "
                    "schedule.json or sessions.csv].")
+@click.option("--language", default=None, metavar="L",
+              help="The language of its words and titles: one of the conference's `languages` "
+                   "[default: the main language].")
 @click.option("--force", is_flag=True, help="Export even a schedule that breaks hard rules.")
+@click.option("--deterministic", is_flag=True,
+              help="Reproducible bytes: the ics DTSTAMP is SOURCE_DATE_EPOCH when set, else midnight UTC of the "
+                   "first conference day (SOURCE_DATE_EPOCH alone does the same).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing when all is well.")
-def export_program(folder, schedule_path, fmt, output, force, quiet):
+def export_program(folder, schedule_path, fmt, output, language, force, deterministic, quiet):
     """Export a solved program for printing, calendars and conference apps.
 
     A schedule that breaks a hard rule is refused (exit 2, nothing written)
@@ -623,6 +682,7 @@ def export_program(folder, schedule_path, fmt, output, force, quiet):
     Formats:
         xlsx       printable agenda: a sheet per day (rooms x times) and a full list
         ics        calendar file; re-exports after a re-solve update, never duplicate
+                   (floating local times when conference.yaml has no time_zone)
         frab-xml   frab/pretalx schedule.xml for conference apps (Giggity, EventFahrplan)
         frab-json  the same as frab JSON
         csv        one row per session (UTF-8 with BOM, safe against formula injection)
@@ -632,10 +692,12 @@ def export_program(folder, schedule_path, fmt, output, force, quiet):
         niic-sched export . --format ics                      # -> program/schedule.ics
         niic-sched export . --schedule program/schedule.yaml --format xlsx -o agenda.xlsx
         niic-sched export book.xlsx --format frab-json
+        niic-sched export . --format xlsx --language es -o program/agenda-es.xlsx
     """
-    result = app.export(folder, fmt, schedule_path, output, force=force, progress=_progress(quiet))
+    result = app.export(folder, fmt, schedule_path, output, force=force, deterministic=deterministic,
+                        progress=_progress(quiet), language=language)
     if not quiet:
-        click.echo(f"Wrote {result.output} ({result.fmt}, {result.sessions} sessions).")
+        _echo(f"Wrote {result.output} ({result.fmt}, {plural(result.sessions, 'session')}).")
 
 
 @cli.command("render", interrupted="Interrupted: the previous outputs are left as they were.",
@@ -649,16 +711,29 @@ def export_program(folder, schedule_path, fmt, output, force, quiet):
               help="A folder of Jinja2 templates that override the default ones by name "
                    "(e.g. html/base.html, pdf/program.css); see niic_sched/templates/.")
 @click.option("--door-sheets", is_flag=True, help="Also write door-sheets.pdf: one page per room and day.")
-@click.option("--no-pdf", is_flag=True, help="Only the HTML site (no WeasyPrint).")
+@click.option("--no-pdf", is_flag=True,
+              help="Only the HTML site (no WeasyPrint); a program.pdf (door-sheets.pdf, changes.pdf) of an earlier "
+                   "program in the folder is removed, as it would be stale.")
+@click.option("--since", metavar="VERSION", default=None,
+              help="The \"What changed\" page and changes.pdf compare with this version (a number N of "
+                   "program/versions/schedule-N.yaml, or any schedule file) [default: the printed program, "
+                   "the first version].")
 @click.option("--force", is_flag=True, help="Render even a schedule that breaks hard rules.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing when all is well.")
-def render_program(folder, schedule_path, outdir, templates_dir, door_sheets, no_pdf, force, quiet):
+def render_program(folder, schedule_path, outdir, templates_dir, door_sheets, no_pdf, since, force, quiet):
     """Render the program: a static HTML site and a printable PDF booklet.
 
     Writes index.html (grid per day), sessions/tracks/rooms/speakers pages, a
     personal agenda page with .ics export, assets/, and program.pdf (cover,
     day grids, listing, speaker index, rooms). The site works offline from
-    the file system. A schedule that breaks a hard rule is refused (exit 2)
+    the file system. One edition per language of the conference (`languages`
+    in conference.yaml): the main one in the output folder, every other
+    language L in L/ with its booklet program-L.pdf; each page links the same
+    page in the other editions. Once program/versions/ holds the printed
+    program (add and move --write keep it there), the site marks sessions
+    NEW or MOVED, changes.html lists what is new, moved and cancelled, and
+    changes.pdf is a one- or two-page handout of it (--since compares with
+    another version). A schedule that breaks a hard rule is refused (exit 2)
     unless --force. Outputs are replaced only once all are rendered.
 
     \b
@@ -668,10 +743,79 @@ def render_program(folder, schedule_path, outdir, templates_dir, door_sheets, no
         niic-sched render . --templates my-templates --no-pdf
     """
     result = app.render(folder, schedule_path, outdir, templates_dir=templates_dir, door_sheets=door_sheets,
-                        pdf=not no_pdf, force=force, progress=_progress(quiet))
+                        pdf=not no_pdf, force=force, since=since, progress=_progress(quiet))
+    from .outputs import rel, stale_lines
+    from .io.excel import conference_home
+    for p in result.removed:
+        _err(f"Removed {rel(conference_home(folder), p)}: it showed an earlier program"
+             + (" (render without --no-pdf to print a current one)." if no_pdf else "."))
+    if result.changes is not None and not quiet:
+        _err(f"What changed: {result.changes.summary()} ({result.changes.reference.path}).")
+    for line in stale_lines(folder, result.stale):
+        _err(line)
     if not quiet:
-        made = ", ".join(p.name for p in result.files if p.suffix in (".html", ".pdf") and p.name != "agenda.html")
-        click.echo(f"Wrote {result.outdir}/: {made} ({len(result.files)} files, {result.seconds.get('total')} s).")
+        made = ", ".join(p.relative_to(result.outdir).as_posix() for p in result.files
+                         if p.suffix == ".pdf" or p.name == "index.html")
+        _echo(f"Wrote {result.outdir}/: {made} ({plural(len(result.files), 'file')}, {result.seconds.get('total')} s).")
+
+
+@cli.command("letters", nothing="Nothing written.", unwritable="make FOLDER/program/ writable")
+@FOLDER
+@click.option("--schedule", "schedule_path", type=click.Path(path_type=Path), default=None,
+              help="The schedule the letters confirm [default: FOLDER/program/schedule.yaml].")
+@click.option("--format", "formats", type=click.Choice(["pdf", "csv"]), multiple=True,
+              help="pdf: FOLDER/program/letters/<speaker-id>.pdf; csv: FOLDER/program/letters.csv for a mail "
+                   "merge. Repeatable [default: both].")
+@click.option("--speaker", "speakers", multiple=True, metavar="ID",
+              help="Only this speaker's letter (to send one again); letters.csv then holds only their rows. "
+                   "Repeatable.")
+@click.option("--force", is_flag=True, help="Write letters even for a schedule that breaks hard rules.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only warnings.")
+def letters_command(folder, schedule_path, formats, speakers, force, quiet):
+    """Write a confirmation letter to every speaker of a scheduled session.
+
+    Each letter lists the speaker's sessions: day, time and room, format and
+    track, co-speakers, the room's features and seats, the language and the
+    interpretation offered, and the contact details on file. It is written
+    in the speaker's `language` (speakers.yaml) when the program has a
+    catalog for it, else in the conference's language.
+
+    The letters and letters.csv (speaker_id, email, name, language, subject,
+    text) are PRIVATE: they hold emails and phone numbers. Do not publish
+    them with the site (copy the site's files, not all of program/).
+
+    \b
+    Examples:
+        niic-sched letters                         # program/letters/*.pdf and program/letters.csv
+        niic-sched letters . --format csv           # only the mail-merge file
+        niic-sched letters . --speaker p0001        # one letter again
+        niic-sched letters niic2014.xlsx --schedule program/schedule-2.yaml
+    """
+    result = app.letters(folder, schedule_path, formats=formats or app.LETTER_FORMATS, speakers=speakers,
+                         force=force, progress=_progress(quiet))
+    from .io.excel import conference_home
+    from .outputs import rel
+    home = conference_home(folder)
+    pdfs = [p for p in result.files if p.suffix == ".pdf"]
+    csvs = [p for p in result.files if p.suffix == ".csv"]
+    if result.no_email:
+        _err(f"warning: {_plural(len(result.no_email), 'speaker')} without an email in speakers.yaml "
+             f"({', '.join(result.no_email[:8])}{', ...' if len(result.no_email) > 8 else ''}): "
+             "their letters must go another way")
+    for pid, wanted in result.fallback:
+        _err(f"warning: speaker {pid}: no catalog for language {wanted!r}; the letter is in the conference's "
+             "language")
+    for p in result.removed:
+        _err(f"Removed {rel(home, p)}: its speaker has no scheduled session any more.")
+    if not quiet:
+        parts = []
+        if pdfs:
+            parts.append(f"{_plural(len(pdfs), 'letter')} in {rel(home, pdfs[0].parent)}/")
+        if csvs:
+            parts.append(f"{rel(home, csvs[0])} ({_plural(len(result.letters), 'row')})")
+        languages = sorted({x.language for x in result.letters})
+        _echo(f"Wrote {' and '.join(parts) or 'nothing'}, for {_plural(len(result.letters), 'speaker')} "
+                   f"(languages: {', '.join(languages) or 'none'}). Private: they hold emails and phone numbers.")
 
 
 @cli.command(unwritable="give a writable folder")
@@ -701,8 +845,8 @@ def generate(out, sessions, rooms, days, slots, attendees, late, seed, force):
     """
     result = app.generate(out, sessions=sessions, rooms=rooms, days=days, slots=slots, attendees=attendees,
                           late=late, seed=seed, force=force)
-    click.echo(f"Wrote {result.out}: {_generated(result.summary, result.out)}.")
-    click.echo(f"Next: niic-sched check {result.out}, then niic-sched solve {result.out} --time-limit 10")
+    _echo(f"Wrote {result.out}: {_generated(result.summary, result.out)}.")
+    _echo(f"Next: niic-sched check {result.out}, then niic-sched solve {result.out} --time-limit 10")
 
 
 def _generated(summary, out: Path) -> str:
@@ -809,10 +953,10 @@ def interests_import(survey, folder, shape, attendee_column, column, sheet, cuto
                                       dry_run=dry_run, progress=_progress(quiet))
     except app.SurveyRefused as exc:
         if not quiet:
-            click.echo("\n".join(exc.imported.report()))
+            _echo("\n".join(exc.imported.report()))
         raise
     if not quiet:
-        click.echo("\n".join(result.report()))
+        _echo("\n".join(result.report()))
     outcome = result.outcome
     skipped = len(outcome.unmatched) + outcome.ambiguous_skipped
     if skipped:
@@ -825,10 +969,10 @@ def interests_import(survey, folder, shape, attendee_column, column, sheet, cuto
     what = f"{_plural(len(result.rows), 'row')} for {_plural(result.attendees, 'attendee')}"
     if result.written:
         if not quiet:
-            click.echo(f"Wrote {result.output}: {what}, pseudonymised with {result.salt}"
+            _echo(f"Wrote {result.output}: {what}, pseudonymised with {result.salt}"
                        + (" (replaced the previous one)." if result.replaced else "."))
     else:
-        click.echo(f"Dry run, nothing written: {result.output} would get {what}"
+        _echo(f"Dry run, nothing written: {result.output} would get {what}"
                    + (" (it exists: replacing it needs --force)." if result.replaced and not force else "."))
 
 

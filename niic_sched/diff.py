@@ -7,9 +7,18 @@ who has at least one changed session, listing only those sessions: speakers
 whose sessions all stayed where they were get none.
 
 Outputs: ``text`` and ``markdown`` for people, ``csv_bytes`` for a mail merge
-(one row per speaker and changed session; UTF-8 with a byte-order mark so that
+(one row per speaker and changed session, with the speaker's email: a private
+file; UTF-8 with a byte-order mark so that
 Excel and Word read accents and Arabic script; cells that a spreadsheet would
 run as a formula get a leading apostrophe).
+
+Languages: what the committee reads (the summary, the lists of changes, the
+``old``/``new`` columns of the CSV) is English with ISO dates, as every command's
+output. Each speaker's notice is written in the speaker's ``language`` when
+speakers.yaml gives one, else in the conference's main language: its sentences
+(``Change.notice``), dates and times (Babel), and the session's title in that
+language when the session has a translation; the CSV carries it in its
+``language`` and ``notice`` columns.
 
 A cancelled session is no longer in the folder, so its title and speakers
 come from the old schedule file itself when it has them (``read_extras``: the
@@ -24,15 +33,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .export.csv import spreadsheet_csv
+from .i18n import N_, Lang, capitalize, lang_of, ltr, weekday_name
 from .io.yamlfile import read_yaml
+from .labels import shown
 from .model import Conference, Schedule, hhmm
-from .text import weekday_name
 
 KINDS = ("added", "cancelled", "retimed", "moved")
 KIND_TEXT = {"added": "added", "cancelled": "cancelled", "retimed": "new time", "moved": "new room"}
 HEADINGS = {"added": "Added", "cancelled": "Cancelled", "retimed": "Retimed (new day or time)",
             "moved": "Moved to another room (same time)"}
-CSV_COLUMNS = ("speaker_id", "name", "organization", "session", "title", "change", "old", "new")
+# a private file (it carries the speakers' emails): for the committee's mail merge, never published
+CSV_COLUMNS = ("speaker_id", "name", "organization", "session", "title", "change", "old", "new", "language",
+               "notice", "email")
+# a speaker's notice, in the speaker's language
+NOTICE_INTRO = (N_("A change to your session since the published program:"),
+                N_("Changes to your sessions since the published program:"))
+NOTICE = {
+    # TRANSLATORS: %(what)s is the session, e.g. “Citizenship for all” (s0005); %(new)s a day, time and room
+    "added": N_("%(what)s has been added: %(new)s."),
+    "cancelled": N_("%(what)s has been cancelled (it was %(old)s)."),
+    "retimed": N_("%(what)s has a new time: %(new)s (it was %(old)s)."),
+    "moved": N_("%(what)s has moved to another room: %(new)s (it was %(old)s)."),
+}
 
 
 @dataclass(frozen=True)
@@ -47,6 +69,13 @@ class Place:
         """'Monday 2014-12-08, 10:30-11:45, Ballroom A' (weekday in English, locale-free)."""
         time = hhmm(self.start) + (f"-{hhmm(self.end)}" if self.end is not None else "")
         return f"{weekday_name(self.day)} {self.day.isoformat()}, {time}, {self.room_name}"
+
+    def local(self, L: Lang) -> str:
+        """The same for a reader of L: 'Monday, December 8, 2014, 10:30 AM – 11:45 AM, Ballroom A'
+        (times a left-to-right island, the room name isolated)."""
+        time = L.time_range(self.start, self.end) if self.end is not None else L.time(self.start)
+        return L._("%(date)s, %(time)s, %(room)s", date=L.date_long(self.day), time=ltr(time),
+                   room=L.embed(self.room_name))
 
 
 @dataclass(frozen=True)
@@ -66,6 +95,17 @@ class Change:
             return f"{what}: cancelled (was {self.old.text()})"
         return f"{what}: {KIND_TEXT[self.kind]}: was {self.old.text()}; now {self.new.text()}"
 
+    def notice(self, L: Lang, conf: Conference | None = None) -> str:
+        """This change told to a speaker reading L: 'The session “Citizenship for all” (s0005) has
+        a new time: ...' (the title in L when the session has a translation)."""
+        title = self.title
+        if conf is not None and self.session in conf.session:
+            title = shown(conf, L, conf.session[self.session], "title")[0]
+        what = (L._("the session “%(title)s” (%(id)s)", title=L.embed(title), id=self.session) if title
+                else L._("the session %(id)s", id=self.session))
+        return capitalize(L._(NOTICE[self.kind], what=what, old=self.old.local(L) if self.old else "",
+                              new=self.new.local(L) if self.new else ""))
+
 
 @dataclass(frozen=True)
 class Notice:
@@ -73,6 +113,14 @@ class Notice:
     name: str
     organization: str
     changes: tuple[Change, ...]
+    language: str = "en"          # the language it is written in: the speaker's, else the conference's
+    email: str = ""               # from speakers.yaml (private): the mail merge's address
+
+    def lines(self, conf: Conference | None = None) -> list[str]:
+        """The notice's text in its language: an introduction, then one sentence per change."""
+        L = lang_of(self.language)
+        intro = L.gettext(NOTICE_INTRO[0] if len(self.changes) == 1 else NOTICE_INTRO[1])
+        return [intro] + [c.notice(L, conf) for c in self.changes]
 
 
 @dataclass
@@ -83,6 +131,7 @@ class Diff:
     old_label: str = "old"
     new_label: str = "new"
     names: dict[str, str] = field(default_factory=dict)   # speaker id -> name
+    conf: Conference | None = field(default=None, repr=False)   # for the notices' translated titles
 
     def of(self, kind: str) -> list[Change]:
         return [c for c in self.changes if c.kind == kind]
@@ -195,7 +244,7 @@ def compare(conf: Conference, old: Schedule, new: Schedule, *, old_extras: dict 
 
     changes.sort(key=when)
     names = {p: conf.speaker[p].name for c in changes for p in c.speakers if p in conf.speaker}
-    return Diff(changes, unchanged, notices(conf, changes), old_label, new_label, names)
+    return Diff(changes, unchanged, notices(conf, changes), old_label, new_label, names, conf)
 
 
 def notices(conf: Conference, changes: list[Change]) -> list[Notice]:
@@ -207,7 +256,9 @@ def notices(conf: Conference, changes: list[Change]) -> list[Notice]:
     out = []
     for pid in sorted(per):
         sp = conf.speaker.get(pid)
-        out.append(Notice(pid, sp.name if sp else pid, sp.organization if sp else "", tuple(per[pid])))
+        language = (sp.language if sp and sp.language else None) or conf.language or "en"
+        out.append(Notice(pid, sp.name if sp else pid, sp.organization if sp else "", tuple(per[pid]), language,
+                          email=sp.email if sp else ""))
     return out
 
 
@@ -226,9 +277,10 @@ def text(d: Diff) -> str:
     lines += ["", f"Notices: {len(d.notices) if d.notices else 'none'} "
                   "(only speakers with a changed session)"]
     for n in d.notices:
-        lines += ["", f"To {_who(n)} [{n.speaker}]:",
-                  f"  {'A change' if len(n.changes) == 1 else 'Changes'} to your sessions since the published program:"]
-        lines += [f"  - {c.sentence()}" for c in n.changes]
+        intro, *sentences = n.lines(d.conf)
+        lines += ["", f"To {_who(n)} [{n.speaker}]: (a notice in {lang_of().language_name(n.language)})",
+                  f"  {intro}"]
+        lines += [f"  - {x}" for x in sentences]
     nameless = [c for c in d.of("cancelled") if not c.speakers]
     if nameless:
         lines += ["", "Cancelled sessions whose speakers are unknown (they are neither in the folder nor in "
@@ -257,8 +309,9 @@ def markdown(d: Diff) -> str:
     if not d.notices:
         lines.append("None: no speaker's session changed.")
     for n in d.notices:
-        lines += [f"### {_md(_who(n))} `{n.speaker}`", ""]
-        lines += [f"- {_md(c.sentence())}" for c in n.changes]
+        intro, *sentences = n.lines(d.conf)
+        lines += [f"### {_md(_who(n))} `{n.speaker}` ({n.language})", "", _md(intro), ""]
+        lines += [f"- {_md(x)}" for x in sentences]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -266,9 +319,13 @@ def markdown(d: Diff) -> str:
 def csv_rows(d: Diff) -> list[list[str]]:
     rows = []
     for n in d.notices:
+        L = lang_of(n.language)
         for c in n.changes:
-            rows.append([n.speaker, n.name, n.organization, c.session, c.title, c.kind,
-                         c.old.text() if c.old else "", c.new.text() if c.new else ""])
+            title = shown(d.conf, L, d.conf.session[c.session], "title")[0] \
+                if d.conf is not None and c.session in d.conf.session else c.title
+            rows.append([n.speaker, n.name, n.organization, c.session, title, c.kind,
+                         c.old.text() if c.old else "", c.new.text() if c.new else "", n.language,
+                         c.notice(L, d.conf), n.email])
     return rows
 
 

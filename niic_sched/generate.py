@@ -63,6 +63,7 @@ from pathlib import Path
 from .errors import InputError, Problem
 from .io.atomic import write_bytes_atomic, write_new_folder_atomic
 from .io.folder_writer import dump_yaml
+from .text import plural
 from .io.schedule_file import write_schedule
 from .model import Assignment, Schedule, hhmm
 
@@ -253,11 +254,11 @@ def _check(out: Path, sessions, rooms, days, slots, attendees, late, seed, force
     if problems:
         return problems
     if rooms < 1:
-        problems.append(Problem("--rooms", f"{rooms} rooms: a conference needs at least one room", "give --rooms 1 or more"))
+        problems.append(Problem("--rooms", f"{plural(rooms, 'room')}: a conference needs at least one room", "give --rooms 1 or more"))
     if not 1 <= days <= MAX_DAYS:
-        problems.append(Problem("--days", f"{days} days: give 1 to {MAX_DAYS}", f"give --days between 1 and {MAX_DAYS}"))
+        problems.append(Problem("--days", f"{plural(days, 'day')}: give 1 to {MAX_DAYS}", f"give --days between 1 and {MAX_DAYS}"))
     if not 2 <= slots <= MAX_SLOTS:
-        problems.append(Problem("--slots", f"{slots} slots a day: give 2 to {MAX_SLOTS} (the first slot of each day "
+        problems.append(Problem("--slots", f"{plural(slots, 'slot')} a day: give 2 to {MAX_SLOTS} (the first slot of each day "
                                 "is the plenary slot)", f"give --slots between 2 and {MAX_SLOTS}"))
     if late < 0:
         problems.append(Problem("--late", f"{late} late proposals: cannot be negative", "give --late 0 or more"))
@@ -266,7 +267,7 @@ def _check(out: Path, sessions, rooms, days, slots, attendees, late, seed, force
     if problems:
         return problems
     if sessions < days:
-        problems.append(Problem("--sessions", f"{sessions} sessions for {days} days: every day opens with a plenary, "
+        problems.append(Problem("--sessions", f"{plural(sessions, 'session')} for {plural(days, 'day')}: every day opens with a plenary, "
                                 f"so at least {days} sessions are needed", f"give --sessions {days} or more"))
     else:
         cells = rooms * days * (slots - 1)

@@ -2,9 +2,20 @@
 ``weights:`` in conference.yaml), default weight, report text, its terms for the
 solver and its recount for the quality report of any schedule.
 
-* Timetable goals give ``pairs`` (two sessions overlapping costs weight x units)
-  and/or ``unary`` (a session at a start costs weight x units) terms; the
-  timetable step's objective is their weighted sum (``solve/goals.py``).
+* Timetable goals give ``pairs`` (two sessions overlapping costs weight x units),
+  ``unary`` (a session at a start costs weight x units) and/or ``groups`` (a set
+  of sessions: at each time point, every one of them running beyond the first
+  costs weight x units) terms; the timetable step's objective is their weighted
+  sum (``solve/goals.py``).
+
+Time points (the ``groups`` terms and their recount): the *segments* of the slot
+grid, i.e. per day the pieces between consecutive slot boundaries (every slot's
+start and end) that lie inside some slot. A session runs at a segment when the
+segment lies inside one of its covered slots. On a grid whose slots do not
+overlap (the usual one) the segments are the slots; a multi-slot session counts
+at each of its slots; where slots overlap, a slot is cut into pieces, so a
+session overlapping two others that do not overlap each other meets each at a
+different point, and two sessions sharing a cut slot meet at each of its pieces.
 * Room goals add named ``Penalty`` terms to the room step's model (``rooms``).
 * Baseline goals (a published program re-solved) are served lexicographically
   before all others, by the solver's baseline phases; their recount is here.
@@ -24,6 +35,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable
 
+from .text import agrees, plural
+
 POPULAR_SHARE = 0.2
 TIMETABLE, ROOMS, BASELINE = "timetable", "rooms", "baseline"
 
@@ -37,6 +50,8 @@ class Goal:
     count: Callable            # (conf, view, baseline) -> (count, [(units, sentence)])
     pairs: Callable | None = None     # (conf, space) -> {(i, j): units}, i < j session indices of space
     unary: Callable | None = None     # (conf, space) -> {(i, k): units}
+    groups: Callable | None = None    # (conf, space) -> {(i, j, ...): units}, sorted session indices: at each
+    #                                   time point, each of them running beyond the first costs units
     rooms: Callable | None = None     # (m, conf, weight, baseline_rooms) -> None: adds Penalty terms to m
     applies: Callable = lambda conf, baseline: True   # noqa: E731 - is it reported for this conference?
 
@@ -70,6 +85,19 @@ def _all_pairs(items):
             yield a, b
 
 
+def wish_lists(conf) -> dict[tuple[str, ...], int]:
+    """Interests grouped by wish list: the sorted sessions an attendee wants (two or
+    more) -> how many attendees want exactly those."""
+    wants: dict[str, set[str]] = defaultdict(set)
+    for attendee, sid in conf.interests:
+        wants[attendee].add(sid)
+    out: dict[tuple[str, ...], int] = defaultdict(int)
+    for sids in wants.values():
+        if len(sids) >= 2:
+            out[tuple(sorted(sids))] += 1
+    return dict(out)
+
+
 # -- attendee conflicts ----------------------------------------------------------------------------
 def _attendee_pairs(conf, space):
     idx = space.index
@@ -81,7 +109,30 @@ def _attendee_count(conf, view, baseline):
     for (x, y), n in conf.shared_interest().items():
         if view.overlap(x, y):
             total += n
-            named.append((n, f"{n} attendee{'s' if n != 1 else ''} want both {x} and {y}, both on {view.when(x, y)}"))
+            named.append((n, f"{plural(n, 'attendee')} {agrees(n, 'wants', 'want')} both {x} and {y}, both on {view.when(x, y)}"))
+    return total, named
+
+
+# -- missed attendance (Vangerven et al. 2018): k+1 wanted sessions at one time point miss k ---------
+def _missed_groups(conf, space):
+    idx = space.index
+    return {tuple(sorted(idx[sid] for sid in sids)): n for sids, n in wish_lists(conf).items()}
+
+
+def _missed_count(conf, view, baseline):
+    named, total = [], 0
+    for sids, n in sorted(wish_lists(conf).items()):
+        running: dict = defaultdict(list)        # time point -> the wanted sessions running then
+        for sid in sids:
+            for point in view.points(sid):
+                running[point].append(sid)
+        missed = sum(len(at) - 1 for at in running.values() if len(at) > 1)
+        if missed:
+            total += n * missed
+            worst = max(sorted(running), key=lambda p: len(running[p]))
+            who = f"{n} attendee{'s' if n != 1 else ''}"
+            named.append((n * missed, f"{who} miss{'es' if n == 1 else ''} {missed} of {', '.join(sids)} "
+                                      f"(e.g. {', '.join(running[worst])} at once on {view.point_text(worst)})"))
     return total, named
 
 
@@ -234,6 +285,8 @@ def _has_baseline(conf, baseline) -> bool:
 GOALS: tuple[Goal, ...] = (
     Goal("attendee_conflict", 10, "attendee conflicts (an attendee wants two overlapping sessions)", TIMETABLE,
          _attendee_count, pairs=_attendee_pairs),
+    Goal("missed_attendance", 0, "missed attendance (k+1 wanted sessions at one time miss k)", TIMETABLE,
+         _missed_count, groups=_missed_groups),
     Goal("track_overlap", 5, "same-track overlaps", TIMETABLE, _track_count, pairs=_track_pairs),
     Goal("popular_overlap", 2, "overlaps between popular sessions", TIMETABLE, _popular_count,
          pairs=_popular_pairs, applies=lambda conf, baseline: not conf.shared_interest()),

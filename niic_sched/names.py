@@ -38,7 +38,8 @@ SPANISH_FAMILY = {"garcia", "rodriguez", "martinez", "hernandez", "lopez", "gonz
 def fold(text: str) -> str:
     """Accents and case ignored: "Núñez" -> "nunez"; "Đặng" -> "dang"."""
     text = text.replace("đ", "d").replace("Đ", "D")
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
+    bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", bare).casefold()     # Hangul syllables stay whole ("김", not its jamo)
 
 
 def _script(ch: str) -> str:
@@ -89,7 +90,13 @@ def _filed(family: str) -> str:
     return text
 
 
+def _visible(text: str) -> str:
+    """``text`` without format characters (bidi controls, zero-width marks): they sort and file nothing."""
+    return "".join(c for c in text if unicodedata.category(c) != "Cf")
+
+
 def _family(name: str, sort_name: str) -> tuple[str, str]:
+    name, sort_name = _visible(name), _visible(sort_name)
     if sort_name:
         family, _, given = sort_name.partition(",")
         return family.strip(), given.strip()
@@ -105,5 +112,6 @@ def sort_key(name: str, sort_name: str = "") -> tuple[str, str, str]:
 
 def index_letter(name: str, sort_name: str = "") -> str:
     """The letter the speaker index files the name under ("N" for Núñez; "ح" for فاطمة الحسيني)."""
-    first = _filed(_family(name, sort_name)[0])[:1]
+    filed = _filed(_family(name, sort_name)[0])
+    first = next((c for c in filed if c.isalpha()), filed[:1])   # a letter, not a mark or a bidi control
     return fold(first).upper() or first

@@ -17,10 +17,13 @@ in two places) builds: judging rules is ``check.py``'s work, and
 ``placed(conf, schedule, force=...)`` is the one policy that applies it (refuse
 unless ``--force``).
 
-Local times: the conference's ``time_zone`` (an IANA name; empty means UTC) read
-with zoneinfo, in one place (``PlacedProgram.local``). A start written past
-24:00 ("25:15") is 1:15 the next morning but stays on its conference day. An
-unknown zone is an InputError naming the zone (the loaders already refuse one).
+Local times: the conference's ``time_zone`` (an IANA name) read with zoneinfo, in
+one place (``PlacedProgram.local``). Without one (empty: conference.yaml gives no
+``time_zone``, which every command warns about) times are *floating*: naive
+datetimes, the venue's clock times with no zone, which the exports write as such
+(never as UTC). A start written past 24:00 ("25:15") is 1:15 the next morning but
+stays on its conference day. An unknown zone is an InputError naming the zone (the
+loaders already refuse one).
 """
 from __future__ import annotations
 
@@ -55,9 +58,12 @@ class BrokenRules(InputError):
                          + ["    fix: re-solve (niic-sched solve) or correct the schedule; --force uses it anyway"])
 
 
-def zone_of(conf: Conference) -> ZoneInfo:
-    """The conference's time zone; "" is UTC; an unknown name is an InputError."""
-    name = conf.time_zone or "UTC"
+def zone_of(conf: Conference) -> ZoneInfo | None:
+    """The conference's time zone; None for "" (floating local times); an unknown name
+    is an InputError."""
+    name = conf.time_zone
+    if not name:
+        return None
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
@@ -65,8 +71,9 @@ def zone_of(conf: Conference) -> ZoneInfo:
                                   "use an IANA name such as America/Los_Angeles")]) from None
 
 
-def local_time(zone: dt.tzinfo, day: dt.date, minutes: int) -> dt.datetime:
-    """Minutes after midnight of a conference day (possibly >= 24:00) -> aware local datetime."""
+def local_time(zone: dt.tzinfo | None, day: dt.date, minutes: int) -> dt.datetime:
+    """Minutes after midnight of a conference day (possibly >= 24:00) -> aware local
+    datetime (naive, floating, when there is no zone)."""
     return (dt.datetime.combine(day, dt.time(0)) + dt.timedelta(minutes=minutes)).replace(tzinfo=zone)
 
 
@@ -86,7 +93,7 @@ class Placement:
     start: int                   # minutes after midnight of ``day``; may be >= 24:00
     end: int                     # the end of its last covered slot
     slots: tuple[Slot, ...]      # the consecutive slots it covers
-    begins: dt.datetime          # aware, in the conference's time zone: the real date and time
+    begins: dt.datetime          # aware, in the conference's time zone: the real date and time (naive without one)
     ends: dt.datetime
 
     @property
@@ -104,7 +111,7 @@ class PlacedProgram:
     with ``PlacedProgram.build`` (or ``placed``), read its views."""
     conf: Conference
     schedule: Schedule
-    zone: ZoneInfo
+    zone: ZoneInfo | None                  # None: no time zone given, times are floating
     placements: tuple[Placement, ...]     # by day, start, room (rooms.yaml order), end, session id
     unplaced: tuple[Session, ...]         # sessions of the conference the schedule does not place
     warnings: tuple[str, ...] = ()
@@ -159,7 +166,8 @@ class PlacedProgram:
 
     # -- times ------------------------------------------------------------------------------
     def local(self, day: dt.date, minutes: int) -> dt.datetime:
-        """Minutes after midnight of a conference day -> aware datetime in the conference's zone."""
+        """Minutes after midnight of a conference day -> aware datetime in the conference's zone
+        (naive, floating, when it has none)."""
         return local_time(self.zone, day, minutes)
 
     # -- views (sorted as ``placements``; every mapping is read-only) --------------------------

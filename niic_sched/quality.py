@@ -40,15 +40,42 @@ class Quality:
 
 
 class Placed:
-    """A schedule as the goals' recounts read it: where each known session is, and
-    which of them overlap (their covered slots share time on one day)."""
+    """A schedule as the goals' recounts read it: where each known session is, which
+    of them overlap (their covered slots share time on one day), and the time points
+    each runs at (the grid's segments, see ``niic_sched.goals``)."""
 
     def __init__(self, conf: Conference, schedule: Schedule):
+        self.conf = conf
         self.at = {a.session: a for a in schedule.assignments if a.session in conf.session}
         self.ranges = {}
         for sid, a in self.at.items():
             run = conf.covered_slots(conf.session[sid], a.day, a.start)
             self.ranges[sid] = [(s.start, s.end) for s in run] if run else []
+        self._pieces: dict = {}
+
+    def _day_pieces(self, day) -> list[tuple[int, int]]:
+        """The day's segments: pieces between consecutive slot boundaries inside some slot."""
+        got = self._pieces.get(day)
+        if got is None:
+            d = self.conf.day.get(day)
+            slots = d.slots if d else ()
+            bounds = sorted({t for sl in slots for t in (sl.start, sl.end)})
+            got = self._pieces[day] = [(a, b) for a, b in zip(bounds, bounds[1:])
+                                       if any(sl.start <= a and b <= sl.end for sl in slots)]
+        return got
+
+    def points(self, x: str) -> list[tuple]:
+        """(day, start, end) of every segment of the grid session ``x`` runs at."""
+        a = self.at.get(x)
+        if a is None:
+            return []
+        return [(a.day, p, q) for p, q in self._day_pieces(a.day)
+                if any(st <= p and q <= en for st, en in self.ranges[x])]
+
+    @staticmethod
+    def point_text(point) -> str:
+        day, start, end = point
+        return f"{day} {hhmm(start)}-{hhmm(end)}"
 
     def overlap(self, x: str, y: str) -> bool:
         ax, ay = self.at.get(x), self.at.get(y)
@@ -75,7 +102,7 @@ def evaluate(conf: Conference, schedule: Schedule, baseline: Schedule | None = N
             continue
         count, penalties = goal.count(conf, view, baseline)
         figures.append(GoalFigure(goal.name, count, w[goal.name]))
-        named += [(units * w[goal.name], text) for units, text in penalties]
+        named += [(units * w[goal.name], text) for units, text in penalties if units * w[goal.name]]
     named.sort(key=lambda t: (-t[0], t[1]))
     return Quality(figures, named[:top])
 
@@ -113,6 +140,8 @@ def report_lines(result) -> dict:
     if result.conflict_lower_bound is not None:
         out["attendee conflicts: proven lower bound"] = f"{result.conflict_lower_bound:g}"
     out["status"] = result.status
+    if getattr(result, "stopped", ""):
+        out["stopped"] = result.stopped
     out["seconds"] = result.seconds
     return out
 
@@ -134,6 +163,8 @@ def solve_meta(q: Quality, result, *, deterministic: bool, seed: int, workers: i
         meta["workers"] = workers
     else:
         meta["seconds"] = result.seconds
+        if getattr(result, "stopped", ""):
+            meta["stopped"] = result.stopped
     if result.retimed is not None:
         meta["retimed"] = result.retimed
     meta["top_penalties"] = [text for _, text in q.top[:5]]

@@ -34,8 +34,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from .errors import InputError, Problem
+from .errors import InputError, Location, Problem, shown_path
 from .io import load
+from .io.folder import load_folder
 from .io.atomic import write_bytes_atomic
 from .io.schedule_file import write_schedule
 from .io.yamlfile import LineDict, read_yaml
@@ -128,14 +129,15 @@ def stage(folder: Path, files: list[Path]) -> Staged:
             continue
         if src.name in seen_names:
             problems.append(Problem(shown, f"has the same file name as {seen_names[src.name]}; both would be "
-                                    f"copied to sessions/{src.name}", "rename one of them"))
+                                    f"copied to {shown_path(str(folder), 'sessions/' + src.name)}", "rename one of them"))
             continue
         seen_names[src.name] = src
         dest = sessions_dir / src.name
         identical = dest.is_file() and dest.read_bytes() == src.read_bytes()
         if dest.exists() and not identical:
-            problems.append(Problem(shown, f"would replace sessions/{src.name}, a different file already in "
-                                    "the folder", f"rename {src.name}, or remove sessions/{src.name} first if "
+            there = shown_path(str(folder), f"sessions/{src.name}")
+            problems.append(Problem(shown, f"would replace {there}, a different file already in "
+                                    "the folder", f"rename {src.name}, or remove {there} first if "
                                     "the new file replaces it"))
             continue
         n = len(problems)
@@ -174,15 +176,24 @@ def stage(folder: Path, files: list[Path]) -> Staged:
         shutil.copytree(sessions_dir, staging / "sessions", symlinks=False)
         for src, dest in copies:
             shutil.copyfile(src, staging / "sessions" / dest.name)
-        try:
-            conf = load(staging)
-        except InputError as exc:   # point at the files the committee gave, not at the staging copy
+        try:   # messages name the conference folder, never the staging copy
+            conf = load_folder(staging, base=str(folder))
+        except InputError as exc:   # and the files the committee gave, not their copies in sessions/
             names = {f"sessions/{dest.name}": str(src) for src, dest in copies}
 
-            def back(where: str) -> str:
-                path, sep, rest = where.partition(":")
-                return names.get(path, path) + sep + rest
-            raise InputError([dataclasses.replace(p, where=back(p.where)) for p in exc.problems]) from None
+            def back(p: Problem) -> Problem:
+                if p.file not in names:
+                    return p
+                at = Location(names[p.file], p.line, key=p.key, session=p.session, speaker=p.speaker, room=p.room)
+                return dataclasses.replace(p, where=at, file=at.file)
+
+            def back_text(w: str) -> str:
+                for rel, src in names.items():
+                    here = f"{shown_path(str(folder), rel)}:"
+                    if w.startswith(here):
+                        return f"{src}:{w[len(here):]}"
+                return w
+            raise InputError([back(p) for p in exc.problems], [back_text(w) for w in exc.warnings]) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -14,6 +14,7 @@ import yaml
 
 from niic_sched.errors import InputError, Location, Problem
 from niic_sched.io import load
+from niic_sched.io.build import label
 from niic_sched.io.folder_writer import dump_yaml, session_paths, write_folder
 from niic_sched.io.workbook_writer import example_conference, write_workbook
 from niic_sched.model import Conference, Pin
@@ -69,14 +70,14 @@ def test_hosts_as_a_yaml_list_keep_their_commas(tmp_path):
 def test_locations_are_structured_and_name_their_object(tmp_path):
     folder, book = both(tmp_path, example_conference())
     s_folder, s_book = load(folder).session["s0003"], load(book).session["s0003"]
-    assert s_folder.at("duration") == "sessions/s0003.yaml:5"
+    assert s_folder.at("duration") == f"{folder}/sessions/s0003.yaml:5"      # shown from the working directory
     loc = s_folder.at("duration")
     assert (loc.file, loc.line, loc.sheet, loc.key, loc.session) == ("sessions/s0003.yaml", 5, None, "duration", "s0003")
     loc = s_book.at("duration")
     assert loc == "Sessions!E4"
     assert (loc.file, loc.sheet, loc.cell, loc.key, loc.session) == (None, "Sessions", "E4", "duration", "s0003")
     # the pin: the key in YAML, its column in the workbook
-    assert s_folder.at("pin.room") == "sessions/s0003.yaml:10" and s_book.at("pin.room") == "Sessions!M4"
+    assert s_folder.at("pin.room").line == 10 and s_book.at("pin.room") == "Sessions!M4"
     assert s_book.at("pin") == "Sessions!M4"
     pinned = dataclasses.replace(example_conference().session["s0003"], pin=Pin(dt.date(2026, 10, 20), None, "hall-a"))
     write_workbook(dataclasses.replace(example_conference(), sessions=example_conference().sessions[:2] + (pinned,)),
@@ -168,11 +169,11 @@ MISTAKES = [
     ("session", "s0002", "expected_attendance", "lots", "lots",
      "expected_attendance 'lots' is not a number of people", "write a whole number of people, e.g. 75"),
     ("session", "s0002", "after", ["keynote"], "keynote",
-     "session s0002: after names 'keynote', which is not a session", "correct the id or remove it"),
+     "after names 'keynote', which is not a session", "correct the id or remove it"),
     ("session", "s0003", "pin.start", "nope", "nope",
      "pin start 'nope' is not a time of day", "write it as HH:MM in 24 hours, e.g. \"13:30\", or as \"1:30 PM\""),
     ("session", "s0003", "pin.day", "2026-10-21", "2026-10-21",
-     "session s0003: pinned day 2026-10-21 is not a conference day", "use one of 2026-10-20"),
+     "pinned day 2026-10-21 is not a conference day", "use one of 2026-10-20"),
     ("room", "r101", "capacity", "big", "big",
      "capacity 'big' is not a number of seats", "write a whole number of seats, e.g. 75"),
     ("speaker", "p0003", "unavailable", "monday", "monday",
@@ -203,11 +204,13 @@ def test_the_same_mistake_gives_the_same_problem_in_its_own_place(tmp_path, kind
     sheet, cell = break_book(book, kind, oid, key, in_cell)
     in_folder, in_book = _only_problem(folder), _only_problem(book)
 
+    if kind in ("session", "room", "speaker"):      # every message names its object, by id and name
+        what = f"{label(getattr(conf, kind)[oid])}: {what}"
     assert in_folder.what == in_book.what == what
     assert in_folder.fix == in_book.fix
     if fix is not None:
         assert in_folder.fix == fix
-    assert in_folder.where == f"{file}:{line}" and (in_folder.file, in_folder.line) == (file, line)
+    assert in_folder.where == f"{folder}/{file}:{line}" and (in_folder.file, in_folder.line) == (file, line)
     assert in_book.where == f"{sheet}!{cell}" and (in_book.sheet, in_book.cell) == (sheet, cell)
     assert in_folder.sheet is None and in_folder.cell is None and in_book.file is None and in_book.line is None
     spec_key = f"weights.{key}" if kind == "weights" else key
@@ -215,7 +218,7 @@ def test_the_same_mistake_gives_the_same_problem_in_its_own_place(tmp_path, kind
     subject = {k: getattr(in_folder, k) for k in ("session", "speaker", "room")}
     assert subject == {k: getattr(in_book, k) for k in ("session", "speaker", "room")}
     assert subject == {k: (oid if k == kind else None) for k in ("session", "speaker", "room")}
-    assert str(in_folder) == f"{file}:{line}: {what}\n    fix: {in_folder.fix}"
+    assert str(in_folder) == f"{folder}/{file}:{line}: {what}\n    fix: {in_folder.fix}"
 
 
 def test_references_name_the_source_s_own_parts(tmp_path):
@@ -224,9 +227,10 @@ def test_references_name_the_source_s_own_parts(tmp_path):
     break_folder(conf, folder, "session", "s0002", "speakers", ["p0002", "p0999"])
     break_book(book, "session", "s0002", "speakers", "p0002, p0999")
     in_folder, in_book = _only_problem(folder), _only_problem(book)
-    assert in_folder.what == "session s0002: speaker 'p0999' is not in speakers.yaml"
+    who = label(conf.session["s0002"])
+    assert in_folder.what == f"{who}: speaker 'p0999' is not in speakers.yaml"
     assert in_folder.fix == "add p0999 to speakers.yaml or correct the id"
-    assert in_book.what == "session s0002: speaker 'p0999' is not in the Speakers sheet"
+    assert in_book.what == f"{who}: speaker 'p0999' is not in the Speakers sheet"
     assert in_book.fix == "add p0999 to the Speakers sheet or correct the id"
     assert (in_folder.key, in_folder.session) == (in_book.key, in_book.session) == ("speakers", "s0002")
     assert (in_book.sheet, in_book.cell) == ("Sessions", "G3")

@@ -14,6 +14,7 @@ from ortools.sat.python import cp_model
 from helpers import default_days, write_conf
 from niic_sched.io import load
 from niic_sched.solve import SolveOptions, solve
+from niic_sched.solve import bound as bound_module
 from niic_sched.solve.bound import lower_bound
 from niic_sched.solve.cpmodel import Model
 from niic_sched.solve.goals import evaluate_times, time_objective
@@ -127,6 +128,29 @@ def test_bound_never_above_the_true_optimum(tmp_path, seed):
     assert with_incumbent <= best
     if best > 0:
         assert bound > 0, (best, method)
+
+
+@pytest.mark.parametrize("seed", range(8, 16))
+def test_merged_segments_never_above_the_true_optimum(tmp_path, seed, monkeypatch):
+    # large conferences price similar segments together (one pricing problem per class of
+    # segments, a relaxation): forced here on small ones, where the optimum is known
+    monkeypatch.setattr(bound_module, "MERGE_ABOVE_ITEMS", 0)
+    rng = random.Random(seed)
+    folder = _random_conference(tmp_path / "c", rng)
+    for weights in ((None,) if seed % 2 else (ONLY_ATTENDEES,)):
+        conf, space, obj = load_space(folder, weights)
+        assert len(bound_module._classes(space)) < sum(1 for c in space.cover if c)   # some segments merged
+        best, _ = true_optimum(space, obj)
+        bound, method = lower_bound(space, obj, time_limit=10)
+        assert 0 <= bound <= best, (bound, best, method)
+
+
+def test_bound_is_zero_at_once_when_the_relaxation_forces_nothing(generated):
+    # 40 sessions in 3 days x 6 slots of 8 rooms, few attendees: no conflict is forced
+    folder = generated(sessions=40, rooms=8, days=3, slots=6, attendees=100, seed=5)
+    conf, space, obj = load_space(folder, ONLY_ATTENDEES)
+    bound, method = lower_bound(space, obj, time_limit=20)
+    assert bound == 0 and "LP optimum" in method, method
 
 
 def test_two_long_sessions_in_three_slots_must_overlap(tmp_path):

@@ -18,7 +18,7 @@ from lxml import etree
 
 from helpers import write_conf
 from niic_sched.export import render
-from niic_sched.export.common import session_uuid
+from niic_sched.export.common import session_uid
 from niic_sched.export.csv import guard
 from niic_sched.generate import generate_conference
 from niic_sched.io import load
@@ -352,7 +352,8 @@ def test_ics_one_event_per_session_with_tzid_location_and_speakers(solved, cli, 
     for a in schedule.assignments:
         e = by_title[conf.session[a.session].title]
         assert str(e["location"]) == rooms[a.room]
-        assert str(e["uid"]) == str(session_uuid(conf, a.session))
+        assert str(e["uid"]) == session_uid(conf, a.session) == f"{a.session}@niic2014.niic-sched"
+        assert str(e["url"]) == f"https://example.org/niic2014/sessions.html#session-{a.session}"
     assert "فاطمة الحسيني (ACCESS)" in str(by_title[ARABIC_TITLE]["description"])
     assert VIETNAMESE in str(by_title[TITLES["s7"]]["description"])
     night = by_title[ARABIC_TITLE]
@@ -394,7 +395,8 @@ def test_xlsx_agenda_holds_every_session_and_prints_landscape(solved, cli, tmp_p
     day1 = wb["Mon 2014-12-08"]
     rooms = [c.value for c in day1[2][1:]]
     assert set(rooms) <= {"Salle Élysée", "Phòng Hội Nghị 2", "قاعة ٣"} and rooms
-    assert day1["A7"].value.startswith("01:00–02:15")               # the slot after midnight, as a clock time
+    # the slot after midnight, as a clock time (English: the 12 h clock)
+    assert day1["A7"].value.startswith("1:00\u202fAM\u2009–\u20092:15\u202fAM")
     # the two-slot training spans merged rows; the plenary spans every room column
     schedule = read_schedule(solved / "program" / "schedule.yaml")
     training = schedule.by_session["s7"]

@@ -61,7 +61,7 @@ def test_bad_optional_fields_are_problems_at_their_lines(tmp_path):
     assert "paper 'legal' is unknown" in text
     assert "do not include the main language 'en'" in text
     assert "headsets" in text and "not a number" in text
-    assert "email 'maria at example' of speaker p1 is not an address" in text
+    assert "speaker p1 (María Núñez): email 'maria at example' is not an address" in text
     assert "'english!' is not a language code" in text
 
 
@@ -71,8 +71,8 @@ def test_an_undeclared_resource_names_the_session_and_a_fix(tmp_path):
     with pytest.raises(InputError) as e:
         load(tmp_path)
     (p,) = e.value.problems
-    assert p.where.startswith("sessions/s001.yaml:")
-    assert "session s001 uses 'interpreter-es-en'" in p.what and "did you mean 'interpreters-es-en'" in p.what
+    assert p.file == "sessions/s001.yaml" and p.where.startswith(f"{tmp_path}/sessions/s001.yaml:")
+    assert "session s001 “Session 1” uses 'interpreter-es-en'" in p.what and "did you mean 'interpreters-es-en'" in p.what
     assert "declare it" in p.fix
 
 

@@ -270,7 +270,7 @@ def test_add_refuses_id_clash_and_changes_nothing(sample, tmp_path, cli):
     result = cli("add", clash, twin_a, twin_b, "--dir", sample, "--time-limit", "1")
     assert result.exit_code == 2
     err = result.stderr
-    assert f"{clash}:1: session id 's0005' is already used by sessions/citizenship/s0005.yaml:1" in err
+    assert f"{clash}:1: session id 's0005' is already used by {sample}/sessions/citizenship/s0005.yaml:1" in err
     assert f"{twin_b}:1: session id 's0900' is also used by {twin_a}:1" in err
     assert "Nothing changed." in err and "Traceback" not in err
     assert snapshot(sample) == before
@@ -279,7 +279,7 @@ def test_add_refuses_id_clash_and_changes_nothing(sample, tmp_path, cli):
     before = snapshot(sample)
     same_name = session_yaml(tmp_path / "z" / "s0777.yaml", "s0778")
     result = cli("add", same_name, "--dir", sample, "--time-limit", "1")
-    assert result.exit_code == 2 and "would replace sessions/s0777.yaml" in result.stderr
+    assert result.exit_code == 2 and f"would replace {sample}/sessions/s0777.yaml" in result.stderr
     assert snapshot(sample) == before
 
 

@@ -46,7 +46,8 @@ def test_every_session_field_is_read(tmp_path):
     assert s.after == ("b",) and s.not_with == ("c",) and s.language == "es" and s.abstract == "Una sesión."
     assert s.pin.day == dt.date(2014, 12, 8) and s.pin.start == 630 and s.pin.room == "r1"
     assert s.preferred[0].start == 13 * 60 + 30
-    assert s.where == "sessions/a.yaml:1"
+    assert (s.where.file, s.where.line) == ("sessions/a.yaml", 1)
+    assert s.where == f"{folder}/sessions/a.yaml:1"       # shown from the working directory
 
 
 @pytest.mark.parametrize("text,minutes", [("10:30", 630), ("9:00", 540), ("09:00", 540), ("9:00 AM", 540),
@@ -182,8 +183,8 @@ def test_all_problems_are_listed_at_once(tmp_path):
     _set_session(folder, "b", "id: b\ntitle: T\nduration: 75\nexpected_attendance: lots\n")
     with pytest.raises(InputError) as err:
         load(folder)
-    wheres = {p.where for p in err.value.problems}
-    assert {"sessions/a.yaml:3", "sessions/b.yaml:4"} <= wheres
+    wheres = {(p.file, p.line) for p in err.value.problems}
+    assert {("sessions/a.yaml", 3), ("sessions/b.yaml", 4)} <= wheres
 
 
 def test_missing_folder(cli, tmp_path):

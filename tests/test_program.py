@@ -1,4 +1,4 @@
-"""The one placed program (niic_sched.program) and the shared text helpers (niic_sched.text)."""
+"""The one placed program (niic_sched.program) and what outputs share of it (the text helpers: tests/test_i18n.py)."""
 from __future__ import annotations
 
 import dataclasses
@@ -11,14 +11,12 @@ from conftest import ROOT, run_cli
 from helpers import DAY1, write_conf
 from niic_sched.errors import InputError
 from niic_sched.export import render as export
-from niic_sched.export.common import session_uuid
+from niic_sched.export.common import session_uid
 from niic_sched.io import load
 from niic_sched.io.schedule_file import read_schedule
 from niic_sched.model import Assignment, Schedule
 from niic_sched.program import BrokenRules, PlacedProgram, ScheduleMismatch, placed
 from niic_sched.render.view import program_view
-from niic_sched.text import (date_long, date_range, date_short, direction, has_rtl, isolate, language_direction,
-                             weekday_name)
 
 D1 = dt.date.fromisoformat(DAY1)
 
@@ -58,7 +56,7 @@ def test_the_sample_has_the_local_times_of_the_ics_export(sample):
     events = icalendar.Calendar.from_ical(export(conf, schedule, "ics")[0]).walk("VEVENT")
     ics = {str(e["uid"]): (e["dtstart"].dt, e["dtend"].dt) for e in events}
     for p in program.placements:
-        start, end = ics[str(session_uuid(conf, p.session.id))]
+        start, end = ics[session_uid(conf, p.session.id)]
         assert (p.begins, p.ends) == (start, end), p.session.id
         assert p.begins.replace(tzinfo=None) == start.replace(tzinfo=None)      # the same wall clock too
         assert str(p.begins.tzinfo) == conf.time_zone == str(start.tzinfo)
@@ -129,8 +127,10 @@ def test_an_unknown_time_zone_is_an_input_error(tmp_path):
     conf = dataclasses.replace(small(tmp_path), time_zone="Mars/Olympus_Mons")
     with pytest.raises(InputError, match="Mars/Olympus_Mons"):
         PlacedProgram.build(conf, Schedule(GOOD))
-    utc = PlacedProgram.build(dataclasses.replace(conf, time_zone=""), Schedule(GOOD))
-    assert utc.placements[0].begins.utcoffset() == dt.timedelta(0)
+    # no time zone: floating local times (naive), never UTC
+    floating = PlacedProgram.build(dataclasses.replace(conf, time_zone=""), Schedule(GOOD))
+    first = floating.placements[0]
+    assert first.begins.tzinfo is None and (first.begins.hour, first.begins.minute) == (10, 30)
 
 
 # -- the policy -------------------------------------------------------------------------------------
@@ -154,23 +154,3 @@ def test_placed_never_forces_a_mismatch(tmp_path):
     conf = small(tmp_path)
     with pytest.raises(ScheduleMismatch):
         placed(conf, Schedule(GOOD + (at("s0999", "10:30", "r1"),)), force=True)
-
-
-# -- text -------------------------------------------------------------------------------------------
-def test_one_right_to_left_detector():
-    assert has_rtl("Talk by فاطمة") and not has_rtl("María Núñez")
-    assert direction("الجاليات: Supporting") == "rtl" and direction("Supporting الجاليات") == "ltr"
-    assert direction("12: שלום") == "rtl" and direction("") == "ltr"
-    assert language_direction("ar") == "rtl" and language_direction("fa-IR") == "rtl"
-    assert language_direction("es-MX") == "ltr" and language_direction(None) == "ltr"
-    assert isolate("محمد العلي") == "\u2068محمد العلي\u2069" and isolate("Ana") == "Ana"
-
-
-def test_one_weekday_and_month_table():
-    sunday = dt.date(2014, 12, 7)
-    assert weekday_name(sunday) == "Sunday"
-    assert date_long(sunday) == "Sunday 7 December 2014" and date_short(sunday) == "Sun 7 Dec"
-    assert date_range([dt.date(2014, 12, 9), sunday]) == "7–9 December 2014"
-    assert date_range([dt.date(2014, 11, 30), dt.date(2014, 12, 2)]) == "30 November – 2 December 2014"
-    assert date_range([dt.date(2014, 12, 31), dt.date(2015, 1, 1)]) == "31 December 2014 – 1 January 2015"
-    assert date_range([sunday]) == "7 December 2014" and date_range([]) == ""

@@ -21,10 +21,15 @@ from niic_sched.program import PlacedProgram, ScheduleMismatch
 from niic_sched.render import PACKAGE_TEMPLATES, environment
 from niic_sched.render.pdf import css_string, door_sheet_pages, grid_pages, index_pages
 from niic_sched.render.view import anchor, program_view
-from niic_sched.text import direction
+from niic_sched.i18n import text_direction as direction
 
 SITE_PAGES = ("index.html", "sessions.html", "tracks.html", "rooms.html", "speakers.html", "agenda.html")
 XSS = "<script>alert(1)</script>"
+
+
+def plain(text: str) -> str:
+    """A time range with its narrow and thin spaces as plain spaces."""
+    return text.replace("\u202f", " ").replace("\u2009", " ")
 
 
 def norm(text: str) -> str:
@@ -109,7 +114,8 @@ def test_grid_spans_rows_for_long_sessions_and_width_for_plenaries(tmp_path):
     day = program.days[0]
     assert [r.id for r in day.rooms] == ["r1", "r2"]
     rows = day.grid.rows
-    assert [r.label for r in rows] == ["09:00–10:15", "10:30–11:45", "13:30–14:45", "15:00–16:15"]
+    assert [plain(r.label) for r in rows] == ["9:00 AM – 10:15 AM", "10:30 AM – 11:45 AM", "1:30 PM – 2:45 PM",
+                                              "3:00 PM – 4:15 PM"]                # English: the 12 h clock
     # the plenary is one cell across both rooms
     assert [(c.kind, c.colspan, [s.id for s in c.sessions]) for c in rows[0].cells] == [("wide", 2, ["s001"])]
     # the 165-minute clinic covers two slots in r1; r1 has no cell of its own in the next row
@@ -117,7 +123,9 @@ def test_grid_spans_rows_for_long_sessions_and_width_for_plenaries(tmp_path):
     assert first["r1"].rowspan == 2 and [s.id for s in first["r1"].sessions] == ["s002"]
     assert [c.room.id for c in rows[2].cells] == ["r2"] and rows[2].cells[0].kind == "empty"
     s2 = next(s for s in program.sessions if s.id == "s002")
-    assert (s2.time_label, s2.slot_count, s2.language_name) == ("10:30–14:45", 2, "Spanish")
+    assert (plain(s2.time_label), s2.slot_count, s2.language_name) == ("10:30 AM – 2:45 PM", 2, "Spanish")
+    es = program_view(PlacedProgram.build(conf, schedule_of(SMALL_PLACEMENT)), "es")
+    assert [r.label for r in es.days[0].grid.rows][:2] == ["9:00–10:15", "10:30–11:45"]   # Spanish: 24 h
 
 
 def test_sessions_that_collide_in_a_forced_schedule_share_a_cell(tmp_path):
@@ -212,9 +220,12 @@ def test_sample_site_and_pdf_show_every_title_and_speaker(sample):
     pdf = " ".join(pdf_pages(out / "program.pdf"))
     speakers = {p for s in conf.sessions for p in s.speakers}   # speakers of late/ proposals are not in the program
     assert len(speakers) > 50
-    for s in conf.sessions:
-        assert norm(s.title) in index, s.title
-        assert in_pdf_text(s.title, pdf), s.title
+    for s in conf.sessions:                 # the English edition: English titles where a session has one
+        title = s.translated("en") or s.title
+        assert norm(title) in index, title
+        assert in_pdf_text(title, pdf), title
+        if title != s.title:                # ... and the original beside it in the full listing
+            assert norm(s.title) in site and in_pdf_text(s.title, pdf), s.title
     for pid in speakers:
         name = conf.speaker[pid].name
         assert norm(name) in index and norm(name) in site, name
@@ -231,7 +242,7 @@ def test_sample_pdf_structure(sample):
     reader = PdfReader(str(out / "program.pdf"))
     pages = [norm(p.extract_text() or "") for p in reader.pages]
     cover = pages[0]
-    for text in (conf.name, "7–9 December 2014", conf.venue, *conf.hosts):
+    for text in (conf.name, "December 7–9, 2014", conf.venue, *conf.hosts):
         assert norm(text) in cover, text
     program = view_of(conf, sample["schedule"])
     n_grids = sum(len(g) for _, g in grid_pages(program))
@@ -239,7 +250,7 @@ def test_sample_pdf_structure(sample):
     assert len(landscape) == n_grids == 3                        # one grid page per day for the sample
     assert landscape == list(range(landscape[0], landscape[0] + n_grids))
     assert any("Speaker index" in p for p in pages) and any("Rooms and accessibility" in p for p in pages)
-    assert [o.title for o in reader.outline if not isinstance(o, list)][:2] == ["Contents", "Sunday 7 December 2014"]
+    assert [o.title for o in reader.outline if not isinstance(o, list)][:2] == ["Contents", "Sunday, December 7, 2014"]
     # printed page numbers are the real ones: the footer of page i reads i
     for i, text in enumerate(pages[1:], start=2):
         assert re.search(rf"(^|\s){i}($|\s)", text), f"page {i} does not show its number"
@@ -265,7 +276,7 @@ def test_sample_door_sheets_one_page_per_room_and_day(sample):
     assert len(pages) == len(sheets)
     for (room, day, sessions), text in zip(sheets, pages):
         assert norm(room.name) in text and day.label in text
-        assert all(s.start_label in text for s in sessions)
+        assert all(norm(s.start_label) in text for s in sessions)
 
 
 def test_sample_html_markup(sample):
@@ -277,8 +288,13 @@ def test_sample_html_markup(sample):
     assert doc.xpath("//table[@class='grid']//tbody//th[@scope='row']")
     for control in doc.xpath("//form[@data-filter]//select | //form[@data-filter]//input"):
         assert doc.xpath(f"//label[@for='{control.get('id')}']"), control.get("id")
-    arabic = doc.xpath("//a[starts-with(normalize-space(), 'الجاليات')]")
-    assert arabic and arabic[0].get("dir") == "auto" and arabic[0].get("lang") == "ar"
+    # an Arabic session: its English title in the English edition, the Arabic original beside it
+    # in the full listing, each marked with its language and direction
+    english = doc.xpath("//a[starts-with(normalize-space(), 'Arab communities after displacement')]")
+    assert english and english[0].get("lang") == "en" and english[0].get("dir") == "ltr"
+    listing = lxml_html.fromstring((out / "sessions.html").read_bytes())
+    arabic = listing.xpath("//p[@class='original-title']/span[starts-with(normalize-space(), 'الجاليات')]")
+    assert arabic and arabic[0].get("dir") == "rtl" and arabic[0].get("lang") == "ar"
     names = doc.xpath("//span[@class='speaker-name'][normalize-space()='محمد العلي']")
     assert names and names[0].get("dir") == "auto"
     # nothing is fetched from elsewhere: every asset is a relative file

@@ -148,6 +148,10 @@ def test_last_resort_keeps_the_cap_and_the_goals(tmp_path):
 def test_a_failed_room_step_goes_through_the_fallback_with_the_cap(tmp_path, monkeypatch):
     conf, baseline = _small_with_baseline(tmp_path)
     monkeypatch.setattr(solver_module, "_rooms_for_day", lambda *a, **k: None)   # every day's room step fails
+    # and the exact models with rooms that come first against a baseline find nothing either
+    nothing = solver_module.InPlace(None, cp_model.UNKNOWN, "")
+    monkeypatch.setattr(solver_module, "keep_in_place", lambda *a, **k: nothing)
+    monkeypatch.setattr(solver_module, "exact_baseline", lambda *a, **k: nothing)
     result = solve(conf, SolveOptions(time_limit=10, workers=1, baseline=baseline))
     assert result.fallback == "day 1"
     assert check_schedule(conf, result.schedule) == []

@@ -1,15 +1,19 @@
 """What every export needs beside the placed program (niic_sched.program, which
 joins the schedule with the conference and gives real, time-zone-aware start and
-end times): identifiers that stay the same when the program is re-solved, and
-a few text helpers.
+end times): identifiers that stay the same when the program is re-solved (one
+calendar UID and one URL per session, for every output and the site alike), the
+stamp of an export, and a few text helpers.
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import os
 import re
 import unicodedata
 import uuid
 
+from ..errors import InputError, Problem
 from ..model import Conference, Session, hhmm
 from ..program import PlacedProgram
 
@@ -26,6 +30,53 @@ def session_uuid(conf: Conference, session_id: str) -> uuid.UUID:
     """Stable across re-solves: derived from the conference and the session id only,
     never from a time or a room."""
     return uuid.uuid5(NAMESPACE, f"{conference_key(conf)}/session/{session_id}")
+
+
+def uid_domain(conf: Conference) -> str:
+    """The right side of every calendar UID: the acronym (else the name) in lower-case
+    letters, digits and '-' ("NIIC2014" -> "niic2014"), then ".niic-sched"."""
+    key = re.sub(r"[^a-z0-9]+", "-", conference_key(conf).lower()).strip("-") or "program"
+    return f"{key}.niic-sched"
+
+
+def session_uid(conf: Conference, session_id: str) -> str:
+    """The one calendar UID of a session, in schedule.ics and in the site's "My agenda"
+    calendar alike: ``<session id>@<acronym>.niic-sched`` ("s0028@niic2014.niic-sched").
+    It names neither a time nor a room, so a calendar that imports a newer export (or
+    both files) updates the session instead of duplicating it."""
+    return f"{session_id}@{uid_domain(conf)}"
+
+
+def web_url(conf: Conference) -> str:
+    """The conference url when it is a web address (never javascript: or data:), without a trailing /."""
+    return conf.url.rstrip("/") if re.match(r"^https?://", conf.url or "", re.I) else ""
+
+
+def session_url(conf: Conference, session_id: str) -> str:
+    """The one URL of a session, in ics, frab and the site: its entry on the site's
+    sessions page, the site being published at the conference url
+    (``<url>/sessions.html#session-<id>``); "" without a conference url."""
+    from ..render.view import anchor
+    base = web_url(conf)
+    return f"{base}/sessions.html#{anchor('session', session_id)}" if base else ""
+
+
+def export_stamp(conf: Conference, deterministic: bool = False) -> dt.datetime:
+    """When an export says it was made (ics DTSTAMP), in UTC: ``SOURCE_DATE_EPOCH``
+    (seconds since 1970, the reproducible-builds convention) when it is set; else,
+    with ``deterministic``, midnight UTC of the conference's first day (the same for
+    every export of the conference); else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            raise InputError([Problem("SOURCE_DATE_EPOCH", f"{epoch!r} is not a whole number of seconds since 1970",
+                                      "set it to e.g. $(git log -1 --format=%ct), or unset it")]) from None
+    if deterministic:
+        first = min((d.date for d in conf.days), default=dt.date(1970, 1, 1))
+        return dt.datetime.combine(first, dt.time(0), dt.timezone.utc)
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
 
 def room_uuid(conf: Conference, room_id: str) -> uuid.UUID:

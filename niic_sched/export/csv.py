@@ -57,5 +57,6 @@ def spreadsheet_csv(header, body) -> bytes:
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
-def csv_bytes(program: PlacedProgram) -> bytes:
+def csv_bytes(program: PlacedProgram, lang: str | None = None) -> bytes:
+    """One row per session (``lang`` is accepted and ignored: CSV is data, the same in every language)."""
     return spreadsheet_csv(COLUMNS, rows(program))

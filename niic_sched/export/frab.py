@@ -13,10 +13,21 @@ the tests check against. Choices where frab leaves room:
   ("NIIC2014" -> "niic2014"), as the schemas want;
 * a session after midnight (slot "25:15") has its real date and time
   (next day, "01:15") and stays in the day of the conference it belongs to;
-* ``url`` is the conference url + ``#<session id>``; without a conference url,
-  the JSON has ``urn:uuid:<guid>`` and the XML leaves it out;
+* ``url`` is the session's entry on the site published at the conference url,
+  ``<url>/sessions.html#session-<id>`` (common.session_url, the same in ics and
+  on the site); without a conference url, the JSON has ``urn:uuid:<guid>`` and
+  the XML leaves it out;
+* without a time zone in conference.yaml the export is refused (an InputError:
+  exit 2, nothing written): frab's dates must carry a UTC offset (the c3voc
+  schema says so), and making one up would shift every session;
 * ``type`` is the session format; ``abstract`` the session's abstract;
-  ``persons`` the speakers (``biography`` holds the organisation).
+  ``persons`` the speakers (``biography`` holds the organisation);
+* the export has a language (default: the conference's main one): titles, abstracts
+  and track names are in it when the conference gives them (the original otherwise),
+  ``description`` says the session's language and interpretation in words of that
+  language ("Language: Spanish · interpretation into English"); ``language`` stays
+  the code of the language the session is held in; slugs come from the original titles,
+  so they are the same in every language.
 """
 from __future__ import annotations
 
@@ -28,8 +39,11 @@ import re
 import xml.etree.ElementTree as ET
 
 from .. import __version__
+from ..i18n import lang_of
+from ..labels import language_line, shown
+from ..errors import InputError, Problem
 from ..program import PlacedProgram
-from .common import ascii_slug, clock, numeric_ids, room_uuid, session_uuid, speaker_uuid
+from .common import ascii_slug, clock, numeric_ids, room_uuid, session_url, session_uuid, speaker_uuid
 
 TRACK_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2",
                 "#7f7f7f", "#bcbd22", "#393b79", "#637939")
@@ -85,16 +99,24 @@ def _version(program: PlacedProgram) -> str:
 class Frab:
     """The frab document of a program, rendered as XML or JSON."""
 
-    def __init__(self, program: PlacedProgram):
+    def __init__(self, program: PlacedProgram, lang: str | None = None):
+        if program.zone is None:
+            raise InputError([Problem("conference.yaml", "gives no time_zone, and frab's dates must carry a UTC "
+                                      "offset, so there is no frab export without one (nothing written)",
+                                      "add time_zone: America/Los_Angeles (the venue's IANA zone) to "
+                                      "conference.yaml, or a time_zone row to a workbook's Conference sheet")])
         self.program = program
         conf = self.conf = program.conf
+        self.L = lang_of(lang or conf.language)
         self.acronym = acronym(conf)
         self.event_ids = numeric_ids([s.id for s in conf.sessions], f"{self.acronym}/session")
         self.person_ids = numeric_ids([p.id for p in conf.speakers], f"{self.acronym}/speaker")
         names = [r.name for r in conf.rooms]
         self.room_name = {r.id: (r.name if names.count(r.name) == 1 else f"{r.name} ({r.id})") for r in conf.rooms}
         tracks = list(dict.fromkeys(s.track for s in conf.sessions if s.track))
-        self.tracks = [(t, track_slug(t, i + 1), TRACK_COLORS[i % len(TRACK_COLORS)]) for i, t in enumerate(tracks)]
+        self.track_name = {t: conf.track_name(t, self.L.code) for t in tracks}
+        self.tracks = [(self.track_name[t], track_slug(t, i + 1), TRACK_COLORS[i % len(TRACK_COLORS)])
+                       for i, t in enumerate(tracks)]
         self.url = conf.url if re.match(r"^https?://", conf.url or "") else ""
 
     # -- pieces ---------------------------------------------------------------
@@ -104,8 +126,20 @@ class Frab:
             tail = "session"
         return f"{self.acronym}-{self.event_ids[s.id]}-{tail}"
 
+    def title(self, s) -> str:
+        return shown(self.conf, self.L, s, "title")[0]
+
+    def abstract(self, s) -> str:
+        return shown(self.conf, self.L, s, "abstract")[0]
+
+    def description(self, s) -> str:
+        """The session's language and interpretation, in words ("" when it has neither)."""
+        if not (s.language or s.interpretation):
+            return ""
+        return self.L._("Language: %(language)s", language=language_line(self.conf, self.L, s))
+
     def event_url(self, s) -> str:
-        return f"{self.url.rstrip('/')}/#{s.id}" if self.url else ""
+        return session_url(self.conf, s.id) if self.url else ""
 
     def days(self):
         """(index, date, day start, day end, [(room name, room guid, [placed...])])."""
@@ -125,7 +159,7 @@ class Frab:
         return out
 
     def time_zone_name(self) -> str:
-        tz = self.conf.time_zone or "UTC"
+        tz = self.conf.time_zone
         return tz if _TZ_NAME.search(tz) else ""
 
     # -- JSON -------------------------------------------------------------------
@@ -143,13 +177,13 @@ class Frab:
             "room": self.room_name[p.room.id],
             "slug": self.slug(s),
             "url": self.event_url(s) or f"urn:uuid:{guid}",
-            "title": s.title,
+            "title": self.title(s),
             "subtitle": "",
-            "track": s.track or None,
+            "track": self.track_name.get(s.track) or None,
             "type": s.format,
             "language": s.language or self.conf.language or None,
-            "abstract": s.abstract,
-            "description": "",
+            "abstract": self.abstract(s),
+            "description": self.description(s),
             "recording_license": "",
             "do_not_record": False,
             "persons": [{"id": self.person_ids[q.id], "guid": str(speaker_uuid(self.conf, q.id)),
@@ -241,13 +275,13 @@ class Frab:
         rec = ET.SubElement(e, "recording")
         ET.SubElement(rec, "license").text = ""
         ET.SubElement(rec, "optout").text = "false"
-        sub("title", s.title)
+        sub("title", self.title(s))
         sub("subtitle", "")
-        sub("track", s.track)
+        sub("track", self.track_name.get(s.track, s.track))
         sub("type", s.format)
         sub("language", s.language or self.conf.language)
-        sub("abstract", s.abstract)
-        sub("description", "")
+        sub("abstract", self.abstract(s))
+        sub("description", self.description(s))
         sub("logo", "")
         persons = ET.SubElement(e, "persons")
         for q in p.speakers:
@@ -257,9 +291,9 @@ class Frab:
         ET.SubElement(e, "attachments")
 
 
-def frab_xml_bytes(program: PlacedProgram) -> bytes:
-    return Frab(program).xml_bytes()
+def frab_xml_bytes(program: PlacedProgram, lang: str | None = None) -> bytes:
+    return Frab(program, lang).xml_bytes()
 
 
-def frab_json_bytes(program: PlacedProgram) -> bytes:
-    return Frab(program).json_bytes()
+def frab_json_bytes(program: PlacedProgram, lang: str | None = None) -> bytes:
+    return Frab(program, lang).json_bytes()

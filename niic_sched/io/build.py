@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..errors import Location, Problem
+from ..i18n import isolate
 from ..model import PAPERS, Day, Pin, Preference, Room, Session, Slot, Speaker
+from ..text import one_line
 from .values import (parse_date, parse_id_list, parse_names, parse_positive_int, parse_quantities, parse_ranges,
                      parse_str, parse_time)
 
@@ -69,13 +71,48 @@ class Record:
         return Record(self.values, self.at.but(**subject), {k: v.but(**subject) for k, v in self.keys.items()})
 
 
-def unknown_keys(rec: Record, known, kind: str, warnings: list[str]) -> None:
+# -- naming the object a message is about --------------------------------------------------------------
+TITLE_CHARS = 50      # a session's title in a message is cut after this many characters
+
+
+def subject(kind: str, oid: str, name: str | None = None) -> str:
+    """How a message names a session, speaker or room: its id and its name (a
+    session's title), e.g. 'speaker p0001 (María Núñez)', 'session s0004 “Naturalization
+    Drives”'. Names are put on one line, control characters escaped, right-to-left
+    text isolated."""
+    oid = one_line(oid)
+    name = one_line(name).strip() if name else ""
+    if not name or name == oid:
+        return f"{kind} {oid}"
+    if kind == "session":
+        if len(name) > TITLE_CHARS:
+            name = name[:TITLE_CHARS - 1].rstrip() + "…"
+        return f"{kind} {oid} “{isolate(name)}”"
+    return f"{kind} {oid} ({isolate(name)})"
+
+
+def label(item) -> str:
+    """``subject`` of a model Session, Speaker or Room."""
+    if isinstance(item, Session):
+        return subject("session", item.id, item.title)
+    return subject("speaker" if isinstance(item, Speaker) else "room", item.id, item.name)
+
+
+def name_problems(problems: list[Problem], since: int, who: str) -> None:
+    """Problems ``since`` that index were found in one object's fields: each begins by naming it."""
+    for i in range(since, len(problems)):
+        p = problems[i]
+        if not p.what.startswith(who):
+            problems[i] = replace(p, what=f"{who}: {p.what}")
+
+
+def unknown_keys(rec: Record, known, kind: str, warnings: list[str], who: str = "") -> None:
     for key in rec.values:
         if key in known:
             continue
         close = difflib.get_close_matches(str(key), sorted(known), n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
-        warnings.append(f"{rec.where(str(key))}: unknown {kind} key '{key}' ignored{hint}")
+        warnings.append(f"{rec.where(str(key))}: {who + ': ' if who else ''}unknown {kind} key '{key}' ignored{hint}")
 
 
 def _identified(rec: Record, kind: str, problems: list[Problem]) -> tuple[str | None, Record]:
@@ -84,18 +121,26 @@ def _identified(rec: Record, kind: str, problems: list[Problem]) -> tuple[str | 
     return oid, (rec.about(**{kind: oid}) if oid is not None else rec)
 
 
+def _name_of(rec: Record, key: str) -> str | None:
+    value = rec.get(key)
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
 def build_session(rec: Record, problems: list[Problem], warnings: list[str]) -> Session | None:
+    """The session, or None when it has no id. A field that does not parse adds its
+    problem (naming the session) and is left at its default, so that the rest of the
+    session can still be checked; the caller tells a partial session by the problems."""
     n = len(problems)
-    unknown_keys(rec, SESSION_KEYS, "session", warnings)
     sid, rec = _identified(rec, "session", problems)
+    who = subject("session", sid or "?", _name_of(rec, "title"))
+    unknown_keys(rec, SESSION_KEYS, "session", warnings, who)
     where = rec.where
     title = parse_str(rec.get("title"), where("title"), problems, "title")
     fmt = parse_str(rec.get("format", "workshop"), where("format"), problems, "format", required=False) or "workshop"
     track = parse_str(rec.get("track"), where("track"), problems, "track", required=False) or ""
     duration = None
     if rec.get("duration") is None:
-        problems.append(Problem(where("duration"), f"session {sid or '?'} has no duration",
-                                "add duration: 75 (minutes)"))
+        problems.append(Problem(where("duration"), "has no duration", "add duration: 75 (minutes)"))
     else:
         duration = parse_positive_int(rec.get("duration"), where("duration"), problems, "duration", "minutes")
     attendance = 0
@@ -119,7 +164,8 @@ def build_session(rec: Record, problems: list[Problem], warnings: list[str]) -> 
                                                   "interpretation"))
     uses = parse_quantities(rec.get("uses"), where("uses"), problems, "uses")
     translations = _translations(rec, problems)
-    if len(problems) > n or sid is None:
+    name_problems(problems, n, who)
+    if sid is None:
         return None
     return Session(id=sid, title=title or "", format=fmt, track=track, duration=duration or 0,
                    expected_attendance=attendance or 0, speakers=speakers, requires=frozenset(requires),
@@ -206,23 +252,28 @@ def _preferred(rec: Record, problems: list[Problem]) -> list[Preference]:
 
 
 def build_room(rec: Record, problems: list[Problem], warnings: list[str]) -> Room | None:
+    """The room, or None when it has no id (a field that does not parse: as build_session)."""
     n = len(problems)
-    unknown_keys(rec, ROOM_KEYS, "room", warnings)
     rid, rec = _identified(rec, "room", problems)
+    who = subject("room", rid or "?", _name_of(rec, "name"))
+    unknown_keys(rec, ROOM_KEYS, "room", warnings, who)
     name = parse_str(rec.get("name"), rec.where("name"), problems, "room name", required=False) or rid
     capacity = parse_positive_int(rec.get("capacity"), rec.where("capacity"), problems, "capacity", "seats")
     features = parse_id_list(rec.get("features"), rec.where("features"), problems, "features")
     unavailable = parse_ranges(rec.get("unavailable"), rec.where("unavailable"), problems)
-    if len(problems) > n or rid is None:
+    name_problems(problems, n, who)
+    if rid is None:
         return None
     return Room(rid, name or rid, capacity or 0, frozenset(features), unavailable, where=rec.at,
                 where_keys=dict(rec.keys))
 
 
 def build_speaker(rec: Record, problems: list[Problem], warnings: list[str]) -> Speaker | None:
+    """The speaker, or None when it has no id (a field that does not parse: as build_session)."""
     n = len(problems)
-    unknown_keys(rec, SPEAKER_KEYS, "speaker", warnings)
     pid, rec = _identified(rec, "speaker", problems)
+    who = subject("speaker", pid or "?", _name_of(rec, "name"))
+    unknown_keys(rec, SPEAKER_KEYS, "speaker", warnings, who)
     name = parse_str(rec.get("name"), rec.where("name"), problems, "speaker name", required=False) or pid
     org = parse_str(rec.get("organization"), rec.where("organization"), problems, "organization",
                     required=False) or ""
@@ -230,11 +281,12 @@ def build_speaker(rec: Record, problems: list[Problem], warnings: list[str]) -> 
     private = {k: parse_str(rec.get(k), rec.where(k), problems, k, required=False) or ""
                for k in ("email", "phone", "language", "sort_name")}
     if private["email"] and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", private["email"]):
-        problems.append(Problem(rec.where("email"), f"email {private['email']!r} of speaker {pid} is not an address",
+        problems.append(Problem(rec.where("email"), f"email {private['email']!r} is not an address",
                                 "write it as name@example.org, or leave email out"))
     if private["language"]:
         private["language"] = _language(private["language"], rec.where("language"), problems, "language")
-    if len(problems) > n or pid is None:
+    name_problems(problems, n, who)
+    if pid is None:
         return None
     return Speaker(pid, name or pid, org, unavailable, email=private["email"], phone=private["phone"],
                    language=private["language"] or None, sort_name=private["sort_name"], where=rec.at,
@@ -242,8 +294,9 @@ def build_speaker(rec: Record, problems: list[Problem], warnings: list[str]) -> 
 
 
 def build_day(rec: Record, problems: list[Problem]) -> Day | None:
-    """A day: ``date`` and ``slots``, a list of slot Records (start, end, kind)."""
-    n = len(problems)
+    """A day: ``date`` and ``slots``, a list of slot Records (start, end, kind); None
+    when its date is unusable. A slot that does not parse adds its problem and is
+    left out (the caller tells a partial day by the problems)."""
     if rec.get("date") in (None, ""):
         problems.append(Problem(rec.where("date"), "day has no date", "write the date as YYYY-MM-DD, e.g. 2014-12-08"))
         date = None
@@ -253,7 +306,7 @@ def build_day(rec: Record, problems: list[Problem]) -> Day | None:
     if not isinstance(slots_raw, list) or not slots_raw:
         problems.append(Problem(rec.where("slots"), "a day needs a list of slots",
                                 "write slots: [{start: \"10:30\", end: \"11:45\"}]"))
-        return None
+        return Day(date, ()) if date is not None else None
     pending = []
     for item in slots_raw:
         if not isinstance(item, Record):
@@ -273,21 +326,24 @@ def build_day(rec: Record, problems: list[Problem]) -> Day | None:
         if kind not in ("regular", "plenary"):
             problems.append(Problem(item.where("kind"), f"slot kind {item.get('kind')!r} is unknown",
                                     "use kind: plenary, or leave kind out for a regular slot"))
+            continue
         if start is not None and end is not None:
             if end <= start:
                 problems.append(Problem(item.at, f"slot ends ({item.get('end')}) before it starts "
                                         f"({item.get('start')})", "swap start and end, or correct one of them"))
                 continue
             pending.append((start, end, kind, item.at))
-    if len(problems) > n or date is None:
+    if date is None:
         return None
-    pending.sort()
-    for a, b in zip(pending, pending[1:]):
-        if a[0] == b[0]:
-            problems.append(Problem(b[3], f"two slots of {date} start at the same time",
+    pending.sort(key=lambda x: x[:2])
+    kept = []
+    for slot in pending:
+        if kept and kept[-1][0] == slot[0]:
+            problems.append(Problem(slot[3], f"two slots of {date} start at the same time",
                                     "remove the duplicate slot"))
-            return None
-    return Day(date, tuple(Slot(date, i, s, e, k, where=w) for i, (s, e, k, w) in enumerate(pending)))
+            continue
+        kept.append(slot)
+    return Day(date, tuple(Slot(date, i, s, e, k, where=w) for i, (s, e, k, w) in enumerate(kept)))
 
 
 def build_weights(rec: Record | None, problems: list[Problem], known: set[str]) -> tuple[tuple[str, int], ...]:
@@ -323,7 +379,14 @@ def build_meta(rec: Record, default_name: str, problems: list[Problem], warnings
         except Exception:
             problems.append(Problem(rec.where("time_zone"), f"time zone {meta['time_zone']!r} is unknown",
                                     "use an IANA name such as America/Los_Angeles"))
-    meta["time_zone"] = meta["time_zone"] or "UTC"
+    if not meta["time_zone"]:   # said loudly: without it no output can say what the times mean
+        at = rec.at
+        place = Location(at.file, base=at.base) if at.file else Location(sheet=at.sheet or "Conference")
+        warnings.append(f"{place}: no time_zone: the times are the venue's clock times, but no output can say "
+                        "which zone that is, so ics and the site's calendar write them as floating local times (shown "
+                        "at that clock time in every zone) and frab cannot be exported; add the venue's IANA zone, e.g. "
+                        + ("time_zone: America/Los_Angeles" if at.file else
+                           "a row with the key time_zone and the value America/Los_Angeles"))
     meta["language"] = _language(meta["language"], rec.where("language"), problems, "language") \
         if meta["language"] else "en"
     if meta["paper"]:

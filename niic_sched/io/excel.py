@@ -561,7 +561,7 @@ def read_workbook(path: Path) -> RawConference:
     finally:
         wb.close()
     if problems:
-        raise InputError(problems)
+        raise InputError(problems, warnings)
     meta, weights = _conference(sheets["Conference"], problems)
     _named_sheet(sheets["Resources"], meta, "resources", problems)
     _named_sheet(sheets["Tracks"], meta, "tracks", problems)

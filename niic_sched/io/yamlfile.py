@@ -38,10 +38,11 @@ class LineDict(dict):
 
 
 class _Loader(yaml.SafeLoader):
-    def __init__(self, stream, problems: list[Problem], where: str):
+    def __init__(self, stream, problems: list[Problem], where: str, base: str | None = None):
         super().__init__(stream)
         self._problems = problems
         self._where = where
+        self._base = base
         self._aliases = 0
         self._depth = 0
 
@@ -148,12 +149,12 @@ def _construct_map(loader: _Loader, node):
         try:
             hash(key)
         except TypeError:
-            loader._problems.append(Problem(Location(loader._where, key_node.start_mark.line + 1),
+            loader._problems.append(Problem(Location(loader._where, key_node.start_mark.line + 1, base=loader._base),
                                             "a mapping key is itself a list or mapping", "use a plain word as key"))
             continue
         if key in data:
             loader._problems.append(Problem(
-                Location(loader._where, key_node.start_mark.line + 1, key=str(key)),
+                Location(loader._where, key_node.start_mark.line + 1, key=str(key), base=loader._base),
                 f"key {key!r} appears twice in one mapping (first at line {data.key_lines[key]})",
                 "keep one of them"))
             continue
@@ -180,12 +181,13 @@ except ImportError:                    # PyYAML built without libyaml
     _FastLoader = None
 else:
     class _FastLoader(_CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
-        def __init__(self, stream, problems: list[Problem], where: str):
+        def __init__(self, stream, problems: list[Problem], where: str, base: str | None = None):
             _CParser.__init__(self, stream)
             yaml.constructor.SafeConstructor.__init__(self)
             yaml.resolver.Resolver.__init__(self)
             self._problems = problems
             self._where = where
+            self._base = base
 
     _FastLoader.yaml_constructors = _Loader.yaml_constructors
     _FastLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
@@ -204,10 +206,11 @@ def _document(loader):
     return loader.construct_document(node)
 
 
-def read_yaml(path: Path, where: str, problems: list[Problem]):
+def read_yaml(path: Path, where: str, problems: list[Problem], base: str | None = None):
     """Parse ``path``; on failure append a problem and return None. ``where`` is
-    the file's name in messages (its Locations' ``file``)."""
-    file, where = where, Location(where)
+    the file's name in messages (its Locations' ``file``), shown from ``base``
+    (the conference folder as given) when there is one."""
+    file, where = where, Location(where, base=base)
     try:
         st = path.stat()
         if not stat.S_ISREG(st.st_mode):   # a folder, a pipe or a device would block or never end
@@ -227,7 +230,7 @@ def read_yaml(path: Path, where: str, problems: list[Problem]):
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
-        problems.append(Problem(Location(file, line), f"is not UTF-8 text (byte {raw[exc.start]:#04x} at offset {exc.start})",
+        problems.append(Problem(Location(file, line, base=base), f"is not UTF-8 text (byte {raw[exc.start]:#04x} at offset {exc.start})",
                                 "save the file as UTF-8 in your editor"))
         return None
     if "\x00" in text:
@@ -236,11 +239,11 @@ def read_yaml(path: Path, where: str, problems: list[Problem]):
     mine: list[Problem] = []
     loader = None
     try:
-        loader = (_FastLoader or _Loader)(text, mine, file)   # the pure-Python reader checks characters here
+        loader = (_FastLoader or _Loader)(text, mine, file, base)   # the pure-Python reader checks characters here
         loader._text = text
         data = _document(loader)
     except _Refused as exc:
-        problems.append(Problem(Location(file, exc.line), exc.what, exc.fix))
+        problems.append(Problem(Location(file, exc.line, base=base), exc.what, exc.fix))
         return None
     except yaml.reader.ReaderError:
         m = _NON_PRINTABLE.search(text)
@@ -249,14 +252,14 @@ def read_yaml(path: Path, where: str, problems: list[Problem]):
             return None
         line = text.count("\n", 0, m.start()) + 1
         column = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
-        problems.append(Problem(Location(file, line), f"holds the invisible control character U+{ord(m.group()):04X} "
+        problems.append(Problem(Location(file, line, base=base), f"holds the invisible control character U+{ord(m.group()):04X} "
                                 f"(column {column}), which YAML does not allow",
                                 "delete it (retype the text around it, or save the file as plain UTF-8 text)"))
         return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = " ".join(str(x) for x in (exc.context, exc.problem) if x)
-        problems.append(Problem(Location(file, mark.line + 1 if mark else None), f"is not valid YAML: {what}",
+        problems.append(Problem(Location(file, mark.line + 1 if mark else None, base=base), f"is not valid YAML: {what}",
                                 "check indentation, colons and quotes on that line; quote text that holds ': ' or '#'"))
         return None
     except yaml.YAMLError as exc:

@@ -20,9 +20,11 @@ from typing import Callable
 
 import jinja2
 
+from .. import i18n
 from ..model import Conference, Schedule
 from ..program import PlacedProgram
-from .view import ProgramView, program_view
+from ..text import plural
+from .view import ProgramView, edition_folder, edition_pdf, program_view
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -39,18 +41,16 @@ class RenderReport:
     pages: dict[str, int] = field(default_factory=dict)
 
 
-def environment(templates: str | os.PathLike | None = None) -> jinja2.Environment:
-    """Jinja2 environment: a committee's folder first (override by name), then the package's templates.
+def environment(templates: str | os.PathLike | None = None, lang: str | None = None) -> jinja2.Environment:
+    """Jinja2 environment of one edition: a committee's folder first (override by name), then the
+    package's templates; the i18n extension speaks ``lang`` (niic_sched.i18n.environment).
 
     Autoescaping is on for every template, whatever its extension."""
     loaders: list[jinja2.BaseLoader] = []
     if templates is not None:
         loaders.append(jinja2.FileSystemLoader(str(templates)))
     loaders.append(jinja2.FileSystemLoader(str(PACKAGE_TEMPLATES)))
-    env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True)
-    return env
+    return i18n.environment(lang, jinja2.ChoiceLoader(loaders))
 
 
 def asset(env: jinja2.Environment, name: str) -> str:
@@ -87,39 +87,73 @@ def render(conf: Conference, schedule: Schedule, outdir: str | os.PathLike, *,
 
 def render_placed(placed: PlacedProgram, outdir: str | os.PathLike, *,
                   templates: str | os.PathLike | None = None, door_sheets: bool = False, pdf: bool = True,
-                  progress: Callable[[str], None] | None = None) -> RenderReport:
-    """``render`` for a program already placed (and judged) by the caller."""
+                  progress: Callable[[str], None] | None = None, changes=None) -> RenderReport:
+    """``render`` for a program already placed (and judged) by the caller: one edition per
+    language of the conference (``Conference.editions``), the main one at the top of
+    ``outdir`` (index.html ..., program.pdf), every other language L in ``outdir/L/`` with
+    its booklet ``outdir/program-L.pdf`` (and door-sheets-L.pdf).
+
+    ``changes`` (niic_sched.changes.Changes): what changed since the printed program, for the
+    badges, each edition's changes.html and its handout changes.pdf / changes-L.pdf
+    (render/changes.py); None: none of these."""
+    from .changes import handout_name, mark, write_handout
     from .html import write_site
     from .pdf import write_pdfs
 
     say = progress or (lambda _m: None)
     report = RenderReport()
     t0 = time.perf_counter()
-    program = program_view(placed)
-    report.warnings.extend(program.warnings)
+    conf = placed.conf
+    views = []
+    for code in conf.editions:
+        program = program_view(placed, code)
+        program.pdf = pdf
+        mark(program, changes, conf)
+        if pdf and program.changes is not None:      # the handout, as the edition's pages link it
+            program.changes.pdf = ("../" if edition_folder(conf, code) else "") + \
+                handout_name(edition_pdf(conf, code))
+        views.append(program)
+        report.warnings.extend(w for w in program.warnings if w not in report.warnings)
     report.seconds["view"] = round(time.perf_counter() - t0, 3)
-    env = environment(templates)
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=".render-", dir=outdir))
+    staged: list[str] = []
     try:
         try:
-            t = time.perf_counter()
-            names = write_site(program, env, stage)
-            report.seconds["html"] = round(time.perf_counter() - t, 3)
-            say(f"site: {len(names)} files in {report.seconds['html']} s")
-            if pdf:
+            for program in views:
+                code = program.language
+                env = environment(templates, code)
+                folder = edition_folder(conf, code)
                 t = time.perf_counter()
-                pdf_names, pages = write_pdfs(program, env, stage, door_sheets=door_sheets)
-                names += pdf_names
-                report.pages.update(pages)
-                report.seconds["pdf"] = round(time.perf_counter() - t, 3)
-                say(f"pdf: {', '.join(f'{k} {v} pages' for k, v in pages.items())} in {report.seconds['pdf']} s")
+                names = [folder + n for n in write_site(program, env, stage / folder)]
+                report.seconds[f"html-{code}"] = round(time.perf_counter() - t, 3)
+                which = f" ({code} edition)" if len(views) > 1 else ""
+                say(f"site: {plural(len(names), 'file')} in {report.seconds[f'html-{code}']} s{which}")
+                if pdf:
+                    t = time.perf_counter()
+                    booklets = (edition_pdf(conf, code), edition_pdf(conf, code, "door-sheets"))
+                    pdf_names, pages = write_pdfs(program, env, stage, door_sheets=door_sheets, names=booklets)
+                    names += pdf_names
+                    report.pages.update(pages)
+                    report.warnings.extend(w for w in program.warnings if w not in report.warnings)
+                    if program.changes is not None:
+                        handout = handout_name(edition_pdf(conf, code))
+                        report.pages[handout] = write_handout(program, env, stage / handout, conf.paper_size)
+                        names.append(handout)
+                    report.seconds[f"pdf-{code}"] = round(time.perf_counter() - t, 3)
+                    pages_text = ", ".join(f"{k} {plural(v, 'page')}" for k, v in pages.items())
+                    say(f"pdf: {pages_text} in {report.seconds[f'pdf-{code}']} s{which}")
+                staged += names
         except jinja2.TemplateError as exc:
             raise template_error(exc) from None
-        report.files = _move_into_place(stage, outdir, names)
+        report.files = _move_into_place(stage, outdir, staged)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+    for key in ("html", "pdf"):
+        parts = [v for k, v in report.seconds.items() if k.startswith(key + "-")]
+        if parts:
+            report.seconds[key] = round(sum(parts), 3)
     report.seconds["total"] = round(time.perf_counter() - t0, 3)
     return report
 

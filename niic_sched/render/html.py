@@ -2,7 +2,8 @@
 
 Pages: index.html (grid per day), sessions.html (every session in full, by day
 and time), tracks.html, rooms.html, speakers.html and agenda.html (the
-personal agenda, drawn by assets/app.js from assets/program-data.js).
+personal agenda, drawn by assets/app.js from assets/program-data.js), each in
+the edition's language (the page names below are translated per edition).
 """
 from __future__ import annotations
 
@@ -11,17 +12,19 @@ from pathlib import Path
 
 import jinja2
 
+from ..i18n import N_
 from . import asset
+from .changes import write_changes_page
 from .view import ProgramView
 
 PAGES = (
     # (page id, template, navigation label, page title)
-    ("index", "html/index.html", "At a glance", "Program at a glance"),
-    ("sessions", "html/sessions.html", "Sessions", "All sessions"),
-    ("tracks", "html/tracks.html", "Tracks", "Sessions by track"),
-    ("rooms", "html/rooms.html", "Rooms", "Rooms"),
-    ("speakers", "html/speakers.html", "Speakers", "Speakers"),
-    ("agenda", "html/agenda.html", "My agenda", "My agenda"),
+    ("index", "html/index.html", N_("At a glance"), N_("Program at a glance")),
+    ("sessions", "html/sessions.html", N_("Sessions"), N_("All sessions")),
+    ("tracks", "html/tracks.html", N_("Tracks"), N_("Sessions by track")),
+    ("rooms", "html/rooms.html", N_("Rooms"), N_("Rooms")),
+    ("speakers", "html/speakers.html", N_("Speakers"), N_("Speakers")),
+    ("agenda", "html/agenda.html", N_("My agenda"), N_("My agenda")),
 )
 STATIC = ("site.css", "app.js")
 
@@ -38,12 +41,16 @@ def data_script(program: ProgramView) -> str:
 
 def write_site(program: ProgramView, env: jinja2.Environment, dest: Path) -> list[str]:
     """Render every page and asset into ``dest``; returns the written names relative to ``dest``."""
-    nav = [(pid, label) for pid, _, label, _ in PAGES if pid != "agenda"]
+    tr = program.L.gettext
+    nav = [(pid, tr(label)) for pid, _, label, _ in PAGES if pid != "agenda"]
+    if program.changes is not None:           # what changed since the printed program (render/changes.py)
+        nav.append(("changes", tr(N_("What changed"))))
     written: list[str] = []
     for pid, template, _, title in PAGES:
-        html = env.get_template(template).render(program=program, page=pid, title=title, nav=nav)
+        html = env.get_template(template).render(program=program, page=pid, title=tr(title), nav=nav)
         _write(dest / f"{pid}.html", html)
         written.append(f"{pid}.html")
+    written += write_changes_page(program, env, dest, nav)
     (dest / "assets").mkdir(exist_ok=True)
     for name in STATIC:
         _write(dest / "assets" / name, asset(env, f"static/{name}"))

@@ -6,6 +6,11 @@ a grid never splits across pages), the full listing by day and time, a speaker
 index with page numbers, and the rooms with their features. door-sheets.pdf
 (``--door-sheets``): one page per room and day, to post on the door.
 
+One booklet per edition, in its language; on the conference's paper
+(``Conference.paper_size``: Letter or A4). In a right-to-left edition the grid is
+mirrored (times on the right, the first room next to them) and the running
+header swaps sides.
+
 Speed: the booklet is laid out in four WeasyPrint documents (front, grids,
 listing, back) that are joined page by page into one PDF. The listing is laid
 out first, so the page of every session is known before the grids and the
@@ -23,14 +28,19 @@ from pathlib import Path
 import jinja2
 
 from . import RenderError, asset
+from .fit import MIN_FONT_PT, fit as fit_titles
 from .view import DayView, Grid, ProgramView
 
-MAX_ROWS = 12          # slots on one grid page (A4 landscape)
+MAX_ROWS = 12          # slots on one grid page (landscape)
 # speaker index: items are one line of fixed height (4 mm in program.css), laid out in three
-# columns per A4 page; CSS multi-column layout would be far slower in WeasyPrint
+# columns per page; CSS multi-column layout would be far slower in WeasyPrint
 INDEX_COLUMNS = 3
-INDEX_LINES = 62        # lines per column on a full page (264 mm of text area / 4 mm, with a margin)
+INDEX_LINES = 62        # lines per column on a full A4 page (264 mm of text area / 4 mm, with a margin)
 INDEX_LINES_FIRST = 57  # the first page also holds the section title
+# paper -> (grid width, grid height below the page title (mm, inside the landscape margins),
+#           speaker index lines per column, on the first page); Letter: 246 mm of portrait text area
+PAPER = {"a4": (277.0, 171.0, INDEX_LINES, INDEX_LINES_FIRST), "letter": (259.4, 176.9, 57, 52)}
+PAGE_SIZE = {"a4": "A4", "letter": "letter"}
 
 
 def max_cols(rows: int) -> int:
@@ -43,20 +53,24 @@ def max_cols(rows: int) -> int:
 
 
 def grid_pages(program: ProgramView) -> list[tuple[DayView, list[GridPage]]]:
-    """Each day with sessions and its grid pages, laid out."""
+    """Each day with sessions and its grid pages, laid out (mirrored in a right-to-left edition)."""
     out = []
+    width, height, _, _ = PAPER.get(program.paper, PAPER["a4"])
+    time_w = GRID_TIME_12 if program.L is not None and program.L.clock == "12" else GRID_TIME
     for day in program.days:
         if not day.sessions:
             continue
         rows = min(len(day.slots), MAX_ROWS)
-        out.append((day, [layout_grid(day, g) for g in day.grid_pages(max_cols(rows), MAX_ROWS)]))
+        out.append((day, [layout_grid(day, g, width=width, height=height, time_width=time_w, rtl=program.rtl)
+                          for g in day.grid_pages(max_cols(rows), MAX_ROWS)]))
     return out
 
 
 # grid page geometry (mm), inside the text area of an A4 landscape page (277 x 186 mm)
 GRID_HEIGHT = 171.0     # below the page title
 GRID_HEAD = 11.0        # the row of room names (two lines of name, one of seats)
-GRID_TIME = 12.0        # the column of times
+GRID_TIME = 12.0        # the column of times (24 h clock: "10:15")
+GRID_TIME_12 = 16.0     # ... 12 h clock: "10:15 AM"
 GRID_WIDTH = 277.0
 GRID_MAX_ROW = 32.0     # a row is never taller than this
 
@@ -69,10 +83,15 @@ class Box:
     w: float
     h: float
     item: object = None     # view.RoomView, view.Row or view.Cell
+    scale: float = 1.0      # text size of a cell, set by render/fit.py so that its title fits whole
+    hide: tuple = ()        # lines a cell leaves out to fit ("speakers", "meta"; render/fit.py)
 
     @property
     def style(self) -> str:
-        return f"left:{self.x:.2f}mm;top:{self.y:.2f}mm;width:{self.w:.2f}mm;height:{self.h:.2f}mm"
+        out = f"left:{self.x:.2f}mm;top:{self.y:.2f}mm;width:{self.w:.2f}mm;height:{self.h:.2f}mm"
+        if self.scale != 1.0:
+            out += f";font-size:{self.scale * 100:.1f}%"
+        return out + "".join(f";--pc-{part}:none" for part in self.hide)
 
 
 @dataclass
@@ -86,28 +105,41 @@ class GridPage:
     heads: list[Box] = field(default_factory=list)
     times: list[Box] = field(default_factory=list)
     cells: list[Box] = field(default_factory=list)
+    corner: Box | None = None          # the "Time" heading above the times
 
 
-def layout_grid(day: DayView, grid: Grid) -> GridPage:
+def layout_grid(day: DayView, grid: Grid, *, width: float = GRID_WIDTH, height: float = GRID_HEIGHT,
+                time_width: float = GRID_TIME, rtl: bool = False) -> GridPage:
+    """The boxes of one grid page: times in the first column, rooms after it, in reading
+    order (left to right, or mirrored: right to left)."""
     n_rows = max(1, len(grid.rows))
     n_cols = max(1, len(grid.rooms))
-    row_h = min(GRID_MAX_ROW, (GRID_HEIGHT - GRID_HEAD) / n_rows)
-    col_w = (GRID_WIDTH - GRID_TIME) / n_cols
+    row_h = min(GRID_MAX_ROW, (height - GRID_HEAD) / n_rows)
+    col_w = (width - time_width) / n_cols
     density = "dense" if n_rows > 8 else ("medium" if n_rows > 6 else "roomy")
     page = GridPage(day, grid, density, GRID_HEAD + row_h * n_rows)
-    page.heads = [Box(GRID_TIME + j * col_w, 0, col_w, GRID_HEAD, room) for j, room in enumerate(grid.rooms)]
+
+    def box(x: float, y: float, w: float, h: float, item) -> Box:
+        return Box(width - x - w if rtl else x, y, w, h, item)
+
+    page.heads = [box(time_width + j * col_w, 0, col_w, GRID_HEAD, room) for j, room in enumerate(grid.rooms)]
     for i, row in enumerate(grid.rows):
-        page.times.append(Box(0, GRID_HEAD + i * row_h, GRID_TIME, row_h, row))
+        page.times.append(box(0, GRID_HEAD + i * row_h, time_width, row_h, row))
         for cell in row.cells:
-            page.cells.append(Box(GRID_TIME + cell.col * col_w, GRID_HEAD + cell.row * row_h,
+            page.cells.append(box(time_width + cell.col * col_w, GRID_HEAD + cell.row * row_h,
                                   col_w * cell.colspan, row_h * cell.rowspan, cell))
+    page.corner = box(0, 0, time_width, GRID_HEAD, None)
     return page
 
 
-def index_pages(program: ProgramView, columns: int = INDEX_COLUMNS, lines: int = INDEX_LINES,
-                first: int = INDEX_LINES_FIRST) -> list[list[list[tuple[str, object]]]]:
+def index_pages(program: ProgramView, columns: int = INDEX_COLUMNS, lines: int | None = None,
+                first: int | None = None) -> list[list[list[tuple[str, object]]]]:
     """The speaker index cut into pages -> columns -> items ("letter", "A") / ("gap", "") /
-    ("speaker", SpeakerView). A letter heading never ends a column; no column starts with a gap."""
+    ("speaker", SpeakerView). A letter heading never ends a column; no column starts with a gap.
+    Lines per column: the paper's (PAPER) unless given."""
+    _, _, paper_lines, paper_first = PAPER.get(program.paper, PAPER["a4"])
+    lines = paper_lines if lines is None else lines
+    first = paper_first if first is None else first
     items: list[tuple[str, object]] = []
     last = None
     for p in program.speakers:
@@ -155,6 +187,21 @@ def door_sheet_pages(program: ProgramView):
             if sessions:
                 out.append((room, day, sessions))
     return out
+
+
+def page_css(program: ProgramView, running: bool) -> str:
+    """The page rules that depend on the edition: the paper, and the running header (the
+    conference's name on the outer side, the section on the other; swapped right to left)."""
+    size = PAGE_SIZE.get(program.paper, "A4")
+    css = f"@page {{ size: {size}; }} @page grid {{ size: {size} landscape; }} @page cover {{ size: {size}; }}"
+    if running:
+        name = css_string(program.acronym or program.name)
+        if program.rtl:
+            css += (f" @page {{ @top-right {{ content: {name}; }} @top-left {{ content: string(section); }} }}"
+                    " @page cover { @top-right { content: none; } @top-left { content: none; } }")
+        else:
+            css += f" @page {{ @top-left {{ content: {name}; }} }}"
+    return css
 
 
 def css_string(text: str) -> str:
@@ -215,13 +262,19 @@ class _Booklet:
         self.wp, self.program, self.base = weasyprint, program, base
         self.html = html_class(weasyprint)
         self.fonts = weasyprint.text.fonts.FontConfiguration()
-        running = f"@page {{ @top-left {{ content: {css_string(program.acronym or program.name)}; }} }}"
         self.sheets = [weasyprint.CSS(string=css, font_config=self.fonts)
                        for css in (asset(env, "pdf/program.css"),
-                                   env.get_template("static/tracks.css").render(program=program), running)]
+                                   env.get_template("static/tracks.css").render(program=program),
+                                   page_css(program, running=True))]
         self.template = env.get_template("pdf/program.html")
         self.grids = grid_pages(program)
         self.index = index_pages(program)
+
+    def grids_document(self, first_page: int, pages: dict[str, int], document=None):
+        """The grid pages laid out with every cell fitted to its text (render/fit.py):
+        (document, the cell boxes whose title does not fit even at the smallest size)."""
+        return fit_titles(lambda: self.layout("grids", first_page, pages),
+                          [g for _, gs in self.grids for g in gs], document)
 
     def layout(self, part: str, first_page: int, pages: dict[str, int]):
         html = self.template.render(program=self.program, part=part, pages=pages, grids=self.grids,
@@ -258,7 +311,12 @@ def write_program_pdf(program: ProgramView, env: jinja2.Environment, target: Pat
         listing = b.layout("listing", f + n_grids + 1, {})
         pages = anchor_pages(listing, f + n_grids + 1)
         grids = b.layout("grids", f + 1, pages)
-    if grids is not None:
+    if grids is not None:                 # every title whole: cells whose text does not fit are set smaller
+        grids, unfit = b.grids_document(f + 1, pages, grids)
+        for box in unfit:
+            ids = ", ".join(s.id for s in box.item.sessions)
+            program.warnings.append(f"program.pdf: the grid cell of {ids} is too small for its title even at "
+                                    f"{MIN_FONT_PT:g} pt: part of it is cut in the grid (the listing has it whole)")
         pages.update(anchor_pages(grids, f + 1))
     back_first = f + n_grids + (len(listing.pages) if listing else 0) + 1
     back = b.layout("back", back_first, pages)
@@ -274,19 +332,22 @@ def write_door_sheets(program: ProgramView, env: jinja2.Environment, target: Pat
     wp = _weasyprint()
     fonts = wp.text.fonts.FontConfiguration()
     sheets = [wp.CSS(string=css, font_config=fonts)
-              for css in (asset(env, "pdf/door-sheets.css"), env.get_template("static/tracks.css").render(program=program))]
+              for css in (asset(env, "pdf/door-sheets.css"),
+                          env.get_template("static/tracks.css").render(program=program),
+                          page_css(program, running=False))]
     html = env.get_template("pdf/door-sheets.html").render(program=program, sheets=door_sheet_pages(program))
     document = html_class(wp)(string=html, base_url=str(target.parent)).render(stylesheets=sheets, font_config=fonts)
     document.write_pdf(target)
     return len(document.pages)
 
 
-def write_pdfs(program: ProgramView, env: jinja2.Environment, dest: Path,
-               door_sheets: bool = False) -> tuple[list[str], dict[str, int]]:
-    """Write program.pdf (and door-sheets.pdf) into ``dest``; returns (names, pages per file)."""
-    names, pages = ["program.pdf"], {}
-    pages["program.pdf"] = write_program_pdf(program, env, dest / "program.pdf")
+def write_pdfs(program: ProgramView, env: jinja2.Environment, dest: Path, door_sheets: bool = False,
+               names: tuple[str, str] = ("program.pdf", "door-sheets.pdf")) -> tuple[list[str], dict[str, int]]:
+    """Write the booklet (and the door sheets) into ``dest`` under ``names``; returns (names, pages per file)."""
+    booklet, doors = names
+    written, pages = [booklet], {}
+    pages[booklet] = write_program_pdf(program, env, dest / booklet)
     if door_sheets:
-        pages["door-sheets.pdf"] = write_door_sheets(program, env, dest / "door-sheets.pdf")
-        names.append("door-sheets.pdf")
-    return names, pages
+        pages[doors] = write_door_sheets(program, env, dest / doors)
+        written.append(doors)
+    return written, pages

@@ -1,10 +1,16 @@
-"""The view model: a PlacedProgram -> plain data that templates print.
+"""The view model: a PlacedProgram -> plain data that templates print, in one language.
 
 Everything a template needs is computed here (labels, anchors, colours, grid
 spans, sort orders), so templates stay free of logic and a committee that
 restyles them (``--templates DIR``) never has to re-derive a rowspan. What is
 placed where, and when, comes from ``niic_sched.program.PlacedProgram``, which
 has checked the schedule against the conference: nothing is validated here.
+
+One view per edition (``program_view(placed, "es")``): its fixed words, dates,
+times and numbers are in the edition's language (niic_sched.i18n), a session's
+title and abstract are its translation into that language when it has one, else
+the original, with the language it is written in (``title_lang``/``title_dir``)
+so that templates can mark it; track names come from ``Conference.track_name``.
 
 The grid of a day has the day's slots as rows and the rooms used that day as
 columns. A session that covers several slots spans rows; a plenary that
@@ -20,35 +26,13 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from ..i18n import N_, Lang, autonym, base, capitalize, direction, has_rtl, lang_of, text_direction
+from ..labels import (ACCESSIBILITY_FEATURES, FORMAT_LABELS, feature_label, format_label, interpretation_label,
+                      language_line, offered, shown, shown_dir, spoken)
 from ..model import Conference, Session, Slot, hhmm
+from ..export.common import session_uid, session_url
+from ..names import index_letter, sort_key
 from ..program import Placement, PlacedProgram
-from ..text import date_long, date_range, date_short, direction, has_rtl, language_direction
-
-# code -> (English name, name in the language itself)
-LANGUAGES = {
-    "en": ("English", "English"), "es": ("Spanish", "Español"), "fr": ("French", "Français"),
-    "pt": ("Portuguese", "Português"), "vi": ("Vietnamese", "Tiếng Việt"), "ar": ("Arabic", "العربية"),
-    "zh": ("Chinese", "中文"), "ko": ("Korean", "한국어"), "tl": ("Tagalog", "Tagalog"),
-    "ht": ("Haitian Creole", "Kreyòl ayisyen"), "so": ("Somali", "Soomaali"), "ru": ("Russian", "Русский"),
-    "uk": ("Ukrainian", "Українська"), "fa": ("Persian", "فارسی"), "ur": ("Urdu", "اردو"),
-    "hi": ("Hindi", "हिन्दी"), "bn": ("Bengali", "বাংলা"), "pa": ("Punjabi", "ਪੰਜਾਬੀ"), "ja": ("Japanese", "日本語"),
-    "de": ("German", "Deutsch"), "it": ("Italian", "Italiano"), "pl": ("Polish", "Polski"),
-    "am": ("Amharic", "አማርኛ"), "ti": ("Tigrinya", "ትግርኛ"), "sw": ("Swahili", "Kiswahili"),
-    "he": ("Hebrew", "עברית"), "km": ("Khmer", "ខ្មែរ"), "hmn": ("Hmong", "Hmoob"), "ne": ("Nepali", "नेपाली"),
-}
-
-FORMAT_LABELS = {"plenary": "Plenary", "workshop": "Workshop", "panel": "Panel", "training": "Training"}
-
-FEATURE_LABELS = {
-    "interpretation": "Interpretation booths and headsets",
-    "wheelchair": "Step-free (wheelchair) access",
-    "projector": "Projector",
-    "stage": "Stage",
-    "computer-lab": "Computer lab",
-    "hearing-loop": "Hearing loop",
-    "captioning": "Live captioning",
-}
-ACCESSIBILITY_FEATURES = {"wheelchair", "hearing-loop", "captioning", "interpretation"}
 
 # hues for the first tracks, picked to be far apart; more tracks continue by the golden angle
 HUES = (210, 15, 140, 280, 40, 180, 330, 95, 250, 0, 60, 195)
@@ -72,23 +56,9 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def humanize(ident: str) -> str:
-    """"receiving-communities" -> "Receiving Communities"."""
-    words = re.split(r"[-_\s]+", ident.strip())
-    return " ".join(w[:1].upper() + w[1:] for w in words if w) or "General"
-
-
 def _hex(h: float, s: float, lum: float) -> str:
     r, g, b = colorsys.hls_to_rgb(h / 360.0, lum, s)
     return f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
-
-
-def language_label(code: str | None) -> tuple[str, str]:
-    """(English name, autonym) for a BCP 47 code such as "es" or "es-MX"."""
-    if not code:
-        return "", ""
-    base = code.split("-")[0].lower()
-    return LANGUAGES.get(base, (code, code))
 
 
 # ----------------------------------------------------------------------------------- view objects
@@ -103,6 +73,8 @@ class TrackView:
     pattern: str        # a pattern name, so that grey print tells tracks apart too
     anchor: str
     sessions: list["SessionView"] = field(default_factory=list)
+    name_lang: str = ""     # the language of ``name`` when it is not the edition's ("" when it is, or unknown)
+    name_dir: str = "auto"
 
 
 @dataclass(eq=False)
@@ -114,6 +86,7 @@ class RoomView:
     step_free: bool
     anchor: str
     sessions: list["SessionView"] = field(default_factory=list)
+    capacity_label: str = ""            # "120 seats", in the edition's language
 
 
 @dataclass(eq=False)
@@ -122,8 +95,8 @@ class SpeakerView:
     name: str
     organization: str
     anchor: str
-    sort_key: str
-    initial: str
+    sort_key: tuple               # niic_sched.names.sort_key: (family, given, name), folded
+    initial: str                  # the letter the index files it under (niic_sched.names.index_letter)
     sessions: list["SessionView"] = field(default_factory=list)
 
     @property
@@ -131,22 +104,26 @@ class SpeakerView:
         """True when the name is written in a right-to-left script (Arabic, Hebrew ...)."""
         return has_rtl(self.name)
 
+    @property
+    def dir(self) -> str:
+        return text_direction(self.name)
+
 
 @dataclass(eq=False)
 class SessionView:
     id: str
     anchor: str
-    title: str
+    title: str                    # in the edition's language when translated, else the original
     abstract: str
     format: str
     format_label: str
     track: TrackView
     language: str | None          # the session's own language, if given
     effective_language: str       # its language or the conference's
-    language_name: str
-    language_autonym: str
+    language_name: str            # the name of that language in the edition's language ("Español")
+    language_autonym: str         # ... in itself ("español")
     language_dir: str
-    interpretation: bool
+    interpretation: bool          # interpretation offered (languages given, or the room feature required)
     requires: list[tuple[str, str]]
     speakers: list[SpeakerView]
     room: RoomView
@@ -155,30 +132,39 @@ class SessionView:
     end: int = 0
     slot_count: int = 1
     search: str = ""
-    utc_start: str = ""           # 20141207T170000Z
+    utc_start: str = ""           # 20141207T170000Z (floating, without the Z, when there is no time zone)
     utc_end: str = ""
+    uid: str = ""                 # the calendar UID, as in schedule.ics (export.common.session_uid)
+    url: str = ""                 # the session's URL on the published site, as in ics and frab
     number: int = 0               # position in the program (1..n), stable order
-
-    @property
-    def time_label(self) -> str:
-        return f"{hhmm(self.start)}–{hhmm(self.end)}"
-
-    @property
-    def start_label(self) -> str:
-        return hhmm(self.start)
-
-    @property
-    def end_label(self) -> str:
-        return hhmm(self.end)
-
-    @property
-    def title_dir(self) -> str:
-        """Direction of the title for engines without dir="auto" (the PDF)."""
-        return direction(self.title)
+    title_lang: str = ""          # the language the shown title is written in
+    title_dir: str = "ltr"        # its direction (for engines without dir="auto": the PDF)
+    title_translated: bool = False
+    original_title: str = ""
+    abstract_lang: str = ""
+    abstract_dir: str = "ltr"
+    interpretation_languages: tuple[str, ...] = ()   # offered through interpretation
+    interpretation_label: str = ""   # "interpretation into English", localised ("" for none)
+    language_line: str = ""          # "Spanish · interpretation into English", localised
+    language_shown: bool = False     # worth saying: another language than the edition's, or interpretation
+    interpretation_short: str = ""   # "EN" (the offered languages' codes, for the printed grid)
+    follow: tuple[str, ...] = ()     # languages a listener can follow it in: spoken + interpreted
+    time_label: str = ""             # "9:00–10:15" in the edition's clock (plain text; templates isolate it)
+    start_label: str = ""
+    end_label: str = ""
+    start_iso: str = ""              # "09:00" for <time datetime>
+    end_iso: str = ""
+    change: str = ""              # "new" | "moved" since the printed program, else "" (render/changes.py)
+    change_label: str = ""        # its badge word in the edition's language ("NEW")
 
     @property
     def speaker_names(self) -> str:
         return ", ".join(p.name for p in self.speakers)
+
+    @property
+    def langs(self) -> str:
+        """The ``follow`` languages as one attribute value ("es en")."""
+        return " ".join(self.follow)
 
 
 @dataclass(eq=False)
@@ -201,6 +187,8 @@ class Row:
     end_label: str
     plenary: bool
     cells: list[Cell]
+    start_iso: str = ""
+    end_iso: str = ""
 
 
 @dataclass(eq=False)
@@ -219,6 +207,8 @@ class TimeGroup:
     label: str
     anchor: str
     sessions: list[SessionView]
+    start_label: str = ""
+    end_label: str = ""
 
 
 @dataclass(eq=False)
@@ -234,10 +224,12 @@ class DayView:
     sessions: list[SessionView] = field(default_factory=list)
     groups: list[TimeGroup] = field(default_factory=list)
     grid: Grid | None = None
+    weekday: str = ""                           # "Sunday" / "domingo"
     # internal: per session, (first row, last row, column or None for wide)
     _spans: dict = field(default_factory=dict, repr=False)
     _wide: list = field(default_factory=list, repr=False)   # [(first, last, [sessions])]
     _wide_ids: set = field(default_factory=set, repr=False)  # id() of the sessions in _wide
+    _lang: Lang | None = field(default=None, repr=False)
 
     def grid_pages(self, max_cols: int, max_rows: int) -> list[Grid]:
         """The grid cut into pages of at most max_cols rooms and max_rows slots, columns balanced."""
@@ -259,6 +251,17 @@ class DayView:
 
 
 @dataclass(eq=False)
+class Edition:
+    """One language edition, as the language switcher of another edition links it."""
+    code: str
+    name: str          # its name in itself, capitalised ("Español", "العربية")
+    dir: str
+    prefix: str        # from this edition's pages to that edition's pages: "", "es/", "../", "../ar/"
+    current: bool
+    pdf: str           # that edition's booklet, relative to this edition's pages
+
+
+@dataclass(eq=False)
 class ProgramView:
     name: str
     acronym: str
@@ -267,7 +270,7 @@ class ProgramView:
     venue: str
     hosts: list[str]
     url: str
-    language: str
+    language: str                     # the edition's language
     language_dir: str
     time_zone: str
     days: list[DayView]
@@ -276,55 +279,97 @@ class ProgramView:
     speakers: list[SpeakerView]       # speakers with at least one placed session, by name
     sessions: list[SessionView]       # placed sessions by day, time, room
     formats: list[tuple[str, str]]    # (id, label) present in the program
-    languages: list[tuple[str, str, str]]   # (code, English name, autonym) present
+    languages: list[tuple[str, str, str]]   # (code, name in the edition's language, autonym) to filter by
     unscheduled: list[Session]
     warnings: list[str]
     storage_key: str                  # localStorage key of the personal agenda
+    L: Lang | None = None             # the edition's language: words and formats (niic_sched.i18n.Lang)
+    editions: list[Edition] = field(default_factory=list)   # every edition, this one marked current
+    main_language: str = ""           # the conference's main language (the first edition)
+    unscheduled_titles: list[tuple[str, str, str]] = field(default_factory=list)  # (title, lang, dir)
+    paper: str = "a4"                 # the printed program's paper: "a4" | "letter"
+    pdf: bool = False                 # the booklet is rendered beside the site (the footer links it)
+    labels: dict = field(default_factory=dict)   # the site script's words, in this language
+    changes: object = None            # render/changes.ChangesView: what changed since printing (None: nothing to compare)
 
     @property
     def session_count(self) -> int:
         return len(self.sessions)
 
     @property
+    def rtl(self) -> bool:
+        return self.language_dir == "rtl"
+
+    @property
     def url_href(self) -> str:
         """The conference URL when it is a web address (never a javascript: or data: link)."""
         return self.url if re.match(r"https?://", self.url or "", re.I) else ""
 
+    @property
+    def pdf_href(self) -> str:
+        """This edition's booklet, relative to its pages ("" when none was rendered)."""
+        if not self.pdf:
+            return ""
+        return next((e.pdf for e in self.editions if e.current), "program.pdf")
+
     def data(self) -> dict:
-        """What the site's JavaScript needs (personal agenda, .ics export)."""
+        """What the site's JavaScript needs (personal agenda, .ics export, its words)."""
         return {
             "conference": {"name": self.name, "acronym": self.acronym, "tz": self.time_zone, "url": self.url,
-                           "key": self.storage_key, "language": self.language},
+                           "key": self.storage_key, "language": self.language, "dir": self.language_dir,
+                           "rangeSep": self.L.range_separator if self.L is not None else "–"},
+            "labels": self.labels,
             "days": [{"iso": d.iso, "label": d.label} for d in self.days],
             "sessions": {
                 s.id: {"title": s.title, "day": s.day.iso if s.day else "", "start": s.start_label,
                        "end": s.end_label, "room": s.room.name, "track": s.track.name, "css": s.track.css,
-                       "format": s.format_label, "speakers": s.speaker_names, "lang": s.language or "",
-                       "utcStart": s.utc_start, "utcEnd": s.utc_end, "anchor": s.anchor,
+                       "format": s.format_label, "speakers": s.speaker_names, "lang": s.title_lang,
+                       "dir": s.title_dir, "utcStart": s.utc_start, "utcEnd": s.utc_end, "anchor": s.anchor,
+                       "uid": s.uid, "url": s.url,
                        "startMin": s.start, "endMin": s.end}
                 for s in self.sessions},
             "order": [s.id for s in self.sessions],
         }
 
 
+# the words of assets/app.js ({name} placeholders are filled in by the script)
+SCRIPT_LABELS = {
+    "add": N_("Add to my agenda: {title}"),
+    "remove": N_("Remove from my agenda: {title}"),
+    "addShort": N_("Add to my agenda"),
+    "inAgenda": N_("In my agenda (select to remove)"),
+    "confirmClear": N_("Remove every session from your agenda?"),
+    "shown": N_("Showing {shown} of {total} sessions."),
+    "overlaps": N_("Overlaps with: {titles}"),
+    "speakers": N_("Speakers: {names}"),
+    "emptyAgenda": N_("Your agenda is empty: star sessions first."),
+    "calendar": N_("My agenda"),
+}
+
+
 # ----------------------------------------------------------------------------------- building
-def program_view(program: PlacedProgram) -> ProgramView:
-    """The whole view model of a placed program (a forced one too: collisions share a cell)."""
+def program_view(program: PlacedProgram, lang: str | None = None) -> ProgramView:
+    """The whole view model of a placed program in the edition ``lang`` (default: the
+    conference's main language); a forced program too (collisions share a cell)."""
     conf = program.conf
-    tracks = _tracks(conf)
+    L = lang_of(lang or conf.language or "en")
+    tracks = _tracks(conf, L)
     rooms = {r.id: RoomView(id=r.id, name=r.name or r.id, capacity=r.capacity,
-                            features=[(f, FEATURE_LABELS.get(f, humanize(f))) for f in
+                            features=[(f, feature_label(L, f)) for f in
                                       sorted(r.features, key=lambda f: (f not in ACCESSIBILITY_FEATURES, f))],
-                            step_free="wheelchair" in r.features, anchor=anchor("room", r.id))
+                            step_free="wheelchair" in r.features, anchor=anchor("room", r.id),
+                            capacity_label=L.ngettext("%(num)s seat", "%(num)s seats", r.capacity)
+                            % {"num": L.number(r.capacity)})
              for r in conf.rooms}
     speakers = {p.id: _speaker_view(p) for p in conf.speakers}
 
     days: list[DayView] = []
     by_date: dict[dt.date, DayView] = {}
     for n, d in enumerate(sorted(conf.days, key=lambda d: d.date), 1):
-        dv = DayView(date=d.date, iso=d.date.isoformat(), label=date_long(d.date), short=date_short(d.date),
-                     anchor=anchor("day", d.date.isoformat()), number=n,
-                     slots=sorted(d.slots, key=lambda s: (s.start, s.end)), rooms=[])
+        dv = DayView(date=d.date, iso=d.date.isoformat(), label=capitalize(L.date_long(d.date)),
+                     short=capitalize(L.date_short(d.date)), anchor=anchor("day", d.date.isoformat()), number=n,
+                     slots=sorted(d.slots, key=lambda s: (s.start, s.end)), rooms=[],
+                     weekday=capitalize(L.weekday(d.date)), _lang=L)
         days.append(dv)
         by_date[d.date] = dv
 
@@ -335,7 +380,7 @@ def program_view(program: PlacedProgram) -> ProgramView:
         for sp in p.speakers:
             if sp.id not in speakers:
                 speakers[sp.id] = _speaker_view(sp)
-        sv = _session_view(conf, p, tracks[p.session.track], rooms[p.room.id], speakers, by_date[p.day])
+        sv = _session_view(conf, L, p, tracks[p.session.track], rooms[p.room.id], speakers, by_date[p.day])
         sv.number = i
         sessions.append(sv)
         view_of[p.session.id] = sv
@@ -351,63 +396,115 @@ def program_view(program: PlacedProgram) -> ProgramView:
     order = list(FORMAT_LABELS)
     formats = sorted({(s.format, s.format_label) for s in sessions},
                      key=lambda f: (order.index(f[0]) if f[0] in order else len(order), f[0]))
-    languages = [(c, *language_label(c)) for c in sorted({s.effective_language for s in sessions})]
+    codes = sorted({c for s in sessions for c in s.follow}, key=lambda c: (c != L.code, c))
+    languages = [(c, capitalize(L.language_name(c)), capitalize(autonym(c))) for c in codes]
     key_base = conf.acronym or conf.name or "program"
+    unscheduled = []
+    for s in program.unplaced:
+        title, tlang, translated = shown(conf, L, s, "title")
+        unscheduled.append((title, tlang, shown_dir(s, translated, tlang, title)))
     return ProgramView(
-        name=conf.name, acronym=conf.acronym, dates_label=date_range(d.date for d in conf.days),
-        city=conf.city, venue=conf.venue, hosts=list(conf.hosts), url=conf.url, language=conf.language or "en",
-        language_dir=language_direction(conf.language), time_zone=conf.time_zone, days=days,
+        name=conf.name, acronym=conf.acronym, dates_label=L.date_range(d.date for d in conf.days),
+        city=conf.city, venue=conf.venue, hosts=list(conf.hosts), url=conf.url, language=L.code,
+        language_dir=L.dir, time_zone=conf.time_zone, days=days,
         tracks=[t for t in tracks.values() if t.sessions],
         rooms=[rooms[r.id] for r in conf.rooms],
         speakers=sorted((p for p in speakers.values() if p.sessions), key=lambda p: (p.sort_key, p.id)),
         sessions=sessions, formats=formats, languages=languages,
         unscheduled=list(program.unplaced), warnings=list(program.warnings),
         storage_key="niic-sched:" + re.sub(r"\s+", "-", key_base.strip()).lower() + ":agenda",
+        L=L, editions=editions(conf, L.code), main_language=conf.editions[0] if conf.editions else L.code,
+        unscheduled_titles=unscheduled, paper=conf.paper_size,
+        labels={k: L.gettext(v) for k, v in SCRIPT_LABELS.items()},
     )
 
 
+def edition_folder(conf: Conference, code: str) -> str:
+    """Where edition ``code`` goes under the output folder: "" for the main language, "es/" for another."""
+    main = conf.editions[0] if conf.editions else conf.language
+    return "" if code == main else f"{code}/"
+
+
+def edition_pdf(conf: Conference, code: str, name: str = "program") -> str:
+    """The booklet of edition ``code``: "program.pdf" (main language), "program-es.pdf"."""
+    return f"{name}.pdf" if not edition_folder(conf, code) else f"{name}-{code}.pdf"
+
+
+def editions(conf: Conference, current: str) -> list[Edition]:
+    """Every edition as seen from the pages of edition ``current`` (links relative to them)."""
+    up = "../" if edition_folder(conf, current) else ""
+    out = []
+    for code in conf.editions or (current,):
+        out.append(Edition(code=code, name=capitalize(autonym(code)), dir=direction(code),
+                           prefix=up + edition_folder(conf, code), current=code == current,
+                           pdf=up + edition_pdf(conf, code)))
+    return out
+
+
 def _speaker_view(p) -> SpeakerView:
-    key = fold(p.name)
-    first = key[:1]
-    initial = first.upper() if first.isascii() and first.isalpha() else (p.name.strip()[:1] or "#")
+    """By family name (niic_sched.names: ``sort_name``, else the documented guess), filed under
+    the family name's first letter."""
     return SpeakerView(id=p.id, name=p.name, organization=p.organization, anchor=anchor("speaker", p.id),
-                       sort_key=key, initial=initial)
+                       sort_key=sort_key(p.name, p.sort_name), initial=index_letter(p.name, p.sort_name) or "#")
 
 
-def _tracks(conf: Conference) -> dict[str, TrackView]:
-    """Tracks with a colour, a tint and a pattern each: plenary first, then by name."""
+def _tracks(conf: Conference, L: Lang) -> dict[str, TrackView]:
+    """Tracks with a colour, a tint and a pattern each (the same in every edition): plenary first,
+    then by id; names in the edition's language when the conference gives one."""
     ids = sorted({s.track for s in conf.sessions},
                  key=lambda t: (t != "plenary", t == "", t))
+    names = dict(conf.tracks)
     out = {}
     for i, tid in enumerate(ids):
         hue = HUES[i] if i < len(HUES) else (HUES[-1] + (i - len(HUES) + 1) * 137.508) % 360
-        out[tid] = TrackView(id=tid, name=humanize(tid) if tid else "General", index=i, css=f"t-{i}",
+        given = dict(names.get(tid, ()))
+        name = conf.track_name(tid, L.code) if tid else L.gettext(N_("General"))
+        written = next((lang for lang in (L.code, conf.language) if given.get(lang)), "")
+        name_lang = written if written and base(written) != base(L.code) else ""
+        out[tid] = TrackView(id=tid, name=name, index=i, css=f"t-{i}",
                              color=_hex(hue, 0.62, 0.34), tint=_hex(hue, 0.80, 0.94),
-                             pattern=PATTERNS[i % len(PATTERNS)], anchor=anchor("track", tid or "general"))
+                             pattern=PATTERNS[i % len(PATTERNS)], anchor=anchor("track", tid or "general"),
+                             name_lang=name_lang, name_dir=direction(name_lang) if name_lang else "auto")
     return out
 
 
 def _utc(moment: dt.datetime) -> str:
-    """An aware datetime as an iCalendar UTC stamp: 20141207T170000Z."""
+    """An aware datetime as an iCalendar UTC stamp: 20141207T170000Z; a naive one (no
+    time zone given) as a floating local time, 20141207T090000, never as UTC."""
+    if moment.tzinfo is None:
+        return moment.strftime("%Y%m%dT%H%M%S")
     return moment.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
 
 
-def _session_view(conf: Conference, p: Placement, track: TrackView, room: RoomView,
+def _session_view(conf: Conference, L: Lang, p: Placement, track: TrackView, room: RoomView,
                   speakers: dict[str, SpeakerView], day: DayView) -> SessionView:
     s = p.session
-    eff = s.language or conf.language or "en"
-    name, autonym = language_label(eff)
+    eff = spoken(conf, s)
+    name = capitalize(L.language_name(eff))
     sps = [speakers[q.id] for q in p.speakers]
-    search = " ".join([s.id, s.title, track.name, s.format, name, autonym, room.name]
+    title, title_lang, translated = shown(conf, L, s, "title")
+    abstract, abstract_lang, abstract_translated = shown(conf, L, s, "abstract")
+    langs = offered(conf, s)
+    interp = interpretation_label(conf, L, s)
+    follow = tuple(dict.fromkeys([base(eff)] + [base(c) for c in langs]))
+    search = " ".join([s.id, title, s.title, track.name, s.format, name, autonym(eff), room.name, interp]
                       + [q.name for q in sps] + [q.organization for q in sps])
     return SessionView(
-        id=s.id, anchor=anchor("session", s.id), title=s.title, abstract=s.abstract, format=s.format,
-        format_label=FORMAT_LABELS.get(s.format, humanize(s.format)), track=track, language=s.language,
-        effective_language=eff, language_name=name, language_autonym=autonym,
-        language_dir=language_direction(eff), interpretation="interpretation" in s.requires,
-        requires=[(f, FEATURE_LABELS.get(f, humanize(f))) for f in sorted(s.requires)],
+        id=s.id, anchor=anchor("session", s.id), title=title, abstract=abstract, format=s.format,
+        format_label=format_label(L, s.format), track=track, language=s.language,
+        effective_language=eff, language_name=name, language_autonym=capitalize(autonym(eff)),
+        language_dir=direction(eff), interpretation=bool(interp),
+        requires=[(f, feature_label(L, f)) for f in sorted(s.requires)],
         speakers=sps, room=room, day=day, start=p.start, end=p.end, slot_count=len(p.slots), search=fold(search),
-        utc_start=_utc(p.begins), utc_end=_utc(p.ends))
+        utc_start=_utc(p.begins), utc_end=_utc(p.ends), uid=session_uid(conf, s.id), url=session_url(conf, s.id),
+        title_lang=title_lang, title_dir=shown_dir(s, translated, title_lang, title), title_translated=translated,
+        original_title=s.title, abstract_lang=abstract_lang,
+        abstract_dir=shown_dir(s, abstract_translated, abstract_lang, abstract),
+        interpretation_languages=langs, interpretation_label=interp, language_line=language_line(conf, L, s),
+        language_shown=bool(s.language) or base(eff) != base(L.code) or bool(interp),
+        interpretation_short="/".join(c.upper() for c in langs),
+        follow=follow, time_label=L.time_range(p.start, p.end), start_label=L.time(p.start),
+        end_label=L.time(p.end), start_iso=hhmm(p.start % 1440), end_iso=hhmm(p.end % 1440))
 
 
 def _layout_day(dv: DayView, runs: dict[int, tuple[Slot, ...]], room_order: dict[str, int]) -> None:
@@ -437,14 +534,16 @@ def _layout_day(dv: DayView, runs: dict[int, tuple[Slot, ...]], room_order: dict
     dv.rooms = sorted(used.values(), key=lambda r: room_order[r.id])
     dv._wide_ids = wide_ids
     # the listing: sessions grouped by start time
+    L = dv._lang or lang_of()
     slot_end = {sl.start: sl.end for sl in dv.slots}
     groups: dict[int, TimeGroup] = {}
     for sv in dv.sessions:
         g = groups.get(sv.start)
         if g is None:
             end = slot_end.get(sv.start, sv.end)
-            g = groups[sv.start] = TimeGroup(sv.start, end, f"{hhmm(sv.start)}–{hhmm(end)}",
-                                             anchor(f"time-{dv.iso}", hhmm(sv.start).replace(":", "")), [])
+            g = groups[sv.start] = TimeGroup(sv.start, end, L.time_range(sv.start, end),
+                                             anchor(f"time-{dv.iso}", hhmm(sv.start).replace(":", "")), [],
+                                             start_label=L.time(sv.start), end_label=L.time(end))
         g.sessions.append(sv)
     dv.groups = [groups[k] for k in sorted(groups)]
     dv.grid = _build_grid(dv, dv.rooms, 0, len(dv.slots) - 1) if dv.slots else Grid(dv.rooms, [])
@@ -484,6 +583,7 @@ def _build_grid(dv: DayView, cols: list[RoomView], r0: int, r1: int) -> Grid:
         wide_start[a] = Cell("wide", members, rowspan=b - a + 1, colspan=max(1, len(cols)), continued=f < r0,
                              row=a - r0)
         wide_rows.update(range(a, b + 1))
+    L = dv._lang or lang_of()
     rows = []
     for r in range(r0, r1 + 1):
         sl = dv.slots[r]
@@ -496,6 +596,7 @@ def _build_grid(dv: DayView, cols: list[RoomView], r0: int, r1: int) -> Grid:
         else:
             cells = [starts[(r, j)] if (r, j) in starts else Cell("empty", [], room=cols[j], row=r - r0, col=j)
                      for j in range(len(cols)) if (r, j) in starts or (r, j) not in covered]
-        rows.append(Row(slot=sl, label=f"{hhmm(sl.start)}–{hhmm(sl.end)}", start_label=hhmm(sl.start),
-                        end_label=hhmm(sl.end), plenary=sl.is_plenary, cells=cells))
+        rows.append(Row(slot=sl, label=L.time_range(sl.start, sl.end), start_label=L.time(sl.start),
+                        end_label=L.time(sl.end), plenary=sl.is_plenary, cells=cells,
+                        start_iso=hhmm(sl.start % 1440), end_iso=hhmm(sl.end % 1440)))
     return Grid(rooms=cols, rows=rows)

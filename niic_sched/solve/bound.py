@@ -44,6 +44,7 @@ from typing import Callable
 
 from ortools.linear_solver import pywraplp
 
+from ..text import plural
 from . import rules
 from .goals import TimeObjective, evaluate_times
 from .space import Space
@@ -53,32 +54,66 @@ START, CONT = 0, 1
 
 HEURISTIC_COLUMNS = 10      # columns per segment per heuristic pricing round
 EXACT_COLUMNS = 30          # ... per exact pricing round
-GREEDY_SEEDS = 25           # greedy groups grown from the best items
-LOCAL_SEARCH_STARTS = 10    # best greedy groups improved by local search
+GREEDY_SEEDS = 60           # greedy groups grown from the best items
+LOCAL_SEARCH_STARTS = 20    # best greedy groups improved by local search
 STALL_ROUNDS, STALL_RATIO = 3, 0.01   # exact pricing when the LP fell < 1 % in 3 rounds
 EXACT_EVERY = 0.3           # ... and at least every 30 % of the time limit, for a bound
-MAX_PAIR_ENTRIES = 8_000_000          # sum over segments of items squared (memory guard)
+SMOOTHING = 0.5             # exact rounds price at this mix of the best point so far and the LP's duals
+MAX_PAIR_ENTRIES = 8_000_000          # sum over classes of (session, option) entries squared (memory guard)
+
+
+MERGE_SIMILARITY = 0.6    # segments whose sessions overlap this much (Jaccard) share one pricing problem
+MERGE_ABOVE_ITEMS = 300   # ... when the segments hold more (session, segment) items than this in all
+
+
+def _classes(space: Space, similarity: float = MERGE_SIMILARITY) -> list[list[int]]:
+    """Segments grouped into classes that share one pricing problem (a segment joins the
+    first class whose possible sessions it shares with this Jaccard similarity). Small
+    conferences keep one class per segment: merging loses which segment follows which
+    (two sessions over two segments each may then seem to overlap nowhere) and they do
+    not need the speed."""
+    present = [frozenset(i for i, _ in space.cover[g]) for g in range(len(space.segments))]
+    if sum(len(p) for p in present) <= MERGE_ABOVE_ITEMS:
+        return [[g] for g in range(len(present)) if present[g]]
+    out: list[tuple[set, list[int]]] = []
+    for g in sorted(range(len(present)), key=lambda g: (-len(present[g]), g)):
+        if not present[g]:
+            continue
+        for union, members in out:
+            if len(union & present[g]) >= similarity * len(union | present[g]):
+                members.append(g)
+                union |= present[g]
+                break
+        else:
+            out.append((set(present[g]), [g]))
+    return sorted(sorted(m) for _, m in out)
 
 
 class _Segment:
-    """The static pricing data of one segment: items (session, role), their pair
-    weights, conflicts and Hall counting constraints."""
+    """The static pricing data of one class of segments: items (session, role), their
+    pair weights, conflicts and the counting limits. A group of the class is a group
+    possible in at least one of its segments (a superset of them: a relaxation)."""
 
-    def __init__(self, space: Space, g: int, weights: dict[int, dict[int, float]],
+    def __init__(self, space: Space, members, weights: dict[int, dict[int, float]],
                  links: dict[int, dict[int, tuple]]):
-        self.g = g
-        roles: dict[tuple[int, int], list[int]] = {}    # (i, role) -> options of i covering g in that role
-        for i, k in space.cover[g]:
-            o = space.options[i][k]
-            roles.setdefault((i, START if o.segs[0] == g else CONT), []).append(k)
+        self.members = tuple(members)
+        self.copies = len(self.members)
+        self.g = self.members[0]
+        pos = {g: p for p, g in enumerate(self.members)}
+        roles: dict[tuple[int, int], dict[int, list[int]]] = {}   # (i, role) -> segment -> options of i there
+        for g in self.members:
+            for i, k in space.cover[g]:
+                o = space.options[i][k]
+                roles.setdefault((i, START if o.segs[0] == g else CONT), {}).setdefault(g, []).append(k)
+        self.roles = roles
         self.items: list[tuple[int, int]] = sorted(roles)
         n = len(self.items)
         of_session: dict[int, list[int]] = {}
-        for a, (i, _) in enumerate(self.items):
+        presence: list[int] = []
+        for a, (i, role) in enumerate(self.items):
             of_session.setdefault(i, []).append(a)
+            presence.append(sum(1 << pos[g] for g in roles[(i, role)]))
         self.W: list[list[float]] = []
-        self.conflict: list[int] = []
-        sessions, options = space.sessions, space.options
         for a, (i, role) in enumerate(self.items):
             row = [0] * n
             for j, w in weights.get(i, {}).items():
@@ -86,14 +121,26 @@ class _Segment:
                     if role == START or self.items[b][1] == START:
                         row[b] = w
             self.W.append(row)
+        by_presence: dict[int, int] = {}
+        for a, p in enumerate(presence):
+            by_presence[p] = by_presence.get(p, 0) | (1 << a)
+        self.conflict: list[int] = []
+        sessions, options = space.sessions, space.options
+        for a, (i, role) in enumerate(self.items):
             clash = 0
+            for p, mask in by_presence.items():
+                if not p & presence[a]:            # never present in one segment together
+                    clash |= mask
             for b in of_session[i]:
                 clash |= 1 << b
             for j, linking in links.get(i, {}).items():
                 for b in of_session.get(j, ()):
-                    # both present in g: a conflict when every pair of their options there breaks a rule
+                    if clash >> b & 1:
+                        continue
+                    ri, rj = roles[(i, role)], roles[self.items[b]]
+                    # a conflict when in every segment where both can be, every pair of their options breaks a rule
                     if all(rules.clash(linking, sessions[i], options[i][k], sessions[j], options[j][q])
-                           for k in roles[(i, role)] for q in roles[self.items[b]]):
+                           for g in ri.keys() & rj.keys() for k in ri[g] for q in rj[g]):
                         clash |= 1 << b
             self.conflict.append(clash & ~(1 << a))
         # counting limits of the rule families: at most cap of these items together
@@ -101,9 +148,9 @@ class _Segment:
         self.fam_of: list[list[int]] = [[] for _ in range(n)]
         self.fam_mask: list[int] = []
         self.capacity = len({i for i, _ in self.items})
-        item_options = [(i, roles[(i, role)]) for i, role in self.items]
+        item_options = [(i, sorted({k for ks in roles[(i, role)].values() for k in ks})) for i, role in self.items]
         for rule in rules.RULES:
-            for inside, cap in rule.segment_caps(space, g, item_options):
+            for inside, cap in rule.segment_caps(space, self.g, item_options):
                 if len(inside) == n:
                     self.capacity = min(self.capacity, cap)
                 if len({self.items[a][0] for a in inside}) <= cap:
@@ -113,6 +160,7 @@ class _Segment:
                 self.fam_mask.append(sum(1 << a for a in inside))
                 for a in inside:
                     self.fam_of[a].append(f)
+        self.fam_bits = [sum(1 << f for f in fs) for fs in self.fam_of]
 
     def cost(self, members) -> float:
         members = list(members)
@@ -122,70 +170,87 @@ class _Segment:
     def greedy(self, pi: list[float], cand: list[int], seeds: int) -> dict[tuple[int, ...], float]:
         """From each of the first ``seeds`` candidates, add the item of best marginal
         value while one is positive. Returns {members: gain}."""
-        W, conflict, fam_of, hall_cap = self.W, self.conflict, self.fam_of, self.hall_cap
+        W, conflict, fam_of, hall_cap, fam_mask = self.W, self.conflict, self.fam_of, self.hall_cap, self.fam_mask
         found: dict[tuple[int, ...], float] = {}
         for seed in cand[:seeds]:
             cnt = [0] * len(hall_cap)
-            members, gain = [seed], pi[seed]
-            for f in fam_of[seed]:
-                cnt[f] += 1
-            banned = conflict[seed] | (1 << seed)
-            Ws = W[seed]
-            marg = {d: pi[d] - Ws[d] for d in cand if not banned >> d & 1 and pi[d] - Ws[d] > EPS}
-            while marg and len(members) < self.capacity:
-                pick, value = None, EPS
-                for d, m in marg.items():
-                    if m > value and all(cnt[f] < hall_cap[f] for f in fam_of[d]):
-                        pick, value = d, m
-                if pick is None:
-                    break
+            members, gain = [], 0.0
+            banned = 0
+            marg = {d: pi[d] for d in cand}
+            pick, value = seed, pi[seed]
+            while True:
                 members.append(pick)
                 gain += value
+                banned |= conflict[pick] | (1 << pick)
                 for f in fam_of[pick]:
                     cnt[f] += 1
-                banned |= conflict[pick] | (1 << pick)
+                    if cnt[f] >= hall_cap[f]:
+                        banned |= fam_mask[f]         # those rooms are all taken
+                if len(members) >= self.capacity:
+                    break
                 Wp = W[pick]
-                marg = {d: m - Wp[d] for d, m in marg.items() if not banned >> d & 1 and m - Wp[d] > EPS}
+                marg = {d: v for d, m in marg.items() if not banned >> d & 1 and (v := m - Wp[d]) > EPS}
+                if not marg:
+                    break
+                pick = max(marg, key=marg.__getitem__)
+                value = marg[pick]
             found[tuple(sorted(members))] = gain
         return found
 
     def improve(self, pi: list[float], cand: list[int], members) -> tuple[float, tuple[int, ...]]:
         """Local search from a group: the best add, drop or swap until none gains."""
         W, conflict, fam_of, hall_cap = self.W, self.conflict, self.fam_of, self.hall_cap
+        fams = self.fam_bits
         S = list(members)
+        marg = {e: pi[e] - sum(W[e][d] for d in S) for e in set(cand) | set(S)}   # for d in S: its contribution
+        cnt = [0] * len(hall_cap)
+        smask = 0
+        for c in S:
+            smask |= 1 << c
+            for f in fam_of[c]:
+                cnt[f] += 1
         while True:
-            cnt = [0] * len(hall_cap)
-            smask = 0
-            for c in S:
-                smask |= 1 << c
-                for f in fam_of[c]:
-                    cnt[f] += 1
-            contrib = {c: pi[c] - sum(W[c][d] for d in S if d != c) for c in S}
+            full = 0
+            for f, c in enumerate(cnt):
+                if c >= hall_cap[f]:
+                    full |= 1 << f
             move, delta = None, EPS
             for c in S:
-                if -contrib[c] > delta:
-                    move, delta = (c, None), -contrib[c]
+                if -marg[c] > delta:
+                    move, delta = (c, None), -marg[c]
+            room = len(S) < self.capacity
             for e in cand:
                 if smask >> e & 1:
                     continue
-                We = W[e]
-                m = pi[e] - sum(We[d] for d in S)
+                m = marg[e]
                 clash = conflict[e] & smask
-                if m > delta and not clash and len(S) < self.capacity \
-                        and all(cnt[f] < hall_cap[f] for f in fam_of[e]):
+                blocked = fams[e] & full
+                if m > delta and not clash and room and not blocked:
                     move, delta = (None, e), m
+                We = W[e]
                 for c in S:
-                    d = m + We[c] - contrib[c]
-                    if d > delta and clash & ~(1 << c) == 0 \
-                            and all(cnt[f] - (f in fam_of[c]) < hall_cap[f] for f in fam_of[e]):
+                    d = m + We[c] - marg[c]
+                    if d > delta and clash & ~(1 << c) == 0 and blocked & ~fams[c] == 0:
                         move, delta = (c, e), d
             if move is None:
                 break
             out, into = move
             if out is not None:
                 S.remove(out)
+                smask &= ~(1 << out)
+                for f in fam_of[out]:
+                    cnt[f] -= 1
+                Wo = W[out]
+                for e in marg:
+                    marg[e] += Wo[e]
             if into is not None:
                 S.append(into)
+                smask |= 1 << into
+                for f in fam_of[into]:
+                    cnt[f] += 1
+                Wi = W[into]
+                for e in marg:
+                    marg[e] -= Wi[e]
         return sum(pi[a] for a in S) - self.cost(S), tuple(sorted(S))
 
     def heuristic(self, pi: list[float], threshold: float, max_cols: int) -> list[tuple[float, tuple[int, ...]]]:
@@ -195,14 +260,13 @@ class _Segment:
         if not cand:
             return []
         found = self.greedy(pi, cand, GREEDY_SEEDS)
-        if not any(g > threshold for g in found.values()):
-            for members, _ in sorted(found.items(), key=lambda kv: -kv[1])[:LOCAL_SEARCH_STARTS]:
-                gain, better = self.improve(pi, cand, members)
-                found[better] = gain
+        for members, _ in sorted(found.items(), key=lambda kv: -kv[1])[:LOCAL_SEARCH_STARTS]:
+            gain, better = self.improve(pi, cand, members)
+            found[better] = gain
         return sorted(((g, m) for m, g in found.items() if g > threshold), reverse=True)[:max_cols]
 
     # -- exact pricing -----------------------------------------------------------------------
-    def exact(self, pi: list[float], threshold: float, deadline: float, max_cols: int):
+    def exact(self, pi: list[float], threshold: float, deadline: float, max_cols: int, start: float = 0.0):
         """Branch and bound for the max over feasible groups of sum(pi) - cost (0 for
         the empty group). Returns (upper bound on that max, [(gain, members)] with
         gain > threshold, finished). Past the deadline the subtrees left open add
@@ -210,7 +274,7 @@ class _Segment:
         W, conflict, fam_of, hall_cap, fam_mask = self.W, self.conflict, self.fam_of, self.hall_cap, self.fam_mask
         capacity = self.capacity
         cnt = [0] * len(hall_cap)
-        best = [0.0]
+        best = [start]
         open_bound = [0.0]
         expired = [time.monotonic() > deadline]
         found: dict[tuple[int, ...], float] = {}
@@ -287,7 +351,7 @@ def _order_rows(space: Space, links: dict[int, dict[int, tuple]]) -> list[tuple[
 
 def lower_bound(space: Space, obj: TimeObjective, incumbent: dict[int, int] | None = None,
                 time_limit: float = 10.0, stop_at: float | None = None,
-                log: Callable[[str], None] | None = None) -> tuple[float, str]:
+                log: Callable[[str], None] | None = None, similarity: float = MERGE_SIMILARITY) -> tuple[float, str]:
     """A valid lower bound on min over valid timetables of evaluate_times(...).
 
     Returns (bound, method). ``stop_at``: return as soon as the bound reaches it
@@ -305,7 +369,10 @@ def lower_bound(space: Space, obj: TimeObjective, incumbent: dict[int, int] | No
         return 0.0, "none (a session has no possible start)"
     if any(w < 0 for w in obj.pair.values()):
         return 0.0, "none (negative pair weights)"
-    sizes = [len(c) for c in space.cover]
+    classes = _classes(space, similarity)
+    # a class's items: its sessions, twice for those that may also continue there
+    sizes = [len({(i, len(space.options[i][k].segs) > 1) for g in members for i, k in space.cover[g]})
+             for members in classes]
     if sum(s * s for s in sizes) > MAX_PAIR_ENTRIES:
         return 0.0, "none (too large for the column-generation bound)"
 
@@ -326,19 +393,22 @@ def lower_bound(space: Space, obj: TimeObjective, incumbent: dict[int, int] | No
             weights.setdefault(i, {})[j] = w
             weights.setdefault(j, {})[i] = w
     segs: list[_Segment] = []
-    for g in range(len(space.segments)):
+    for members in classes:
         if time.monotonic() > deadline:
             return 0.0, f"none (time limit of {time_limit:g} s reached while setting up)"
-        sg = _Segment(space, g, weights, links)
+        sg = _Segment(space, members, weights, links)
         if sg.items:
             segs.append(sg)
-    seg_pos = {sg.g: p for p, sg in enumerate(segs)}
+    seg_pos = {g: p for p, sg in enumerate(segs) for g in sg.members}
     item_index = [{it: a for a, it in enumerate(sg.items)} for sg in segs]
-    opt_rows: dict[tuple[int, int], list[tuple[int, int]]] = {}   # option -> (segment, item) it fills
+    opt_rows: dict[tuple[int, int], list[tuple[int, int, int]]] = {}   # option -> (class, item, times) it fills
     for i, opts in enumerate(space.options):
         for k, o in enumerate(opts):
-            opt_rows[(i, k)] = [(seg_pos[g], item_index[seg_pos[g]][(i, START if g == o.segs[0] else CONT)])
-                                for g in o.segs]
+            count: dict[tuple[int, int], int] = {}
+            for g in o.segs:
+                key = (seg_pos[g], item_index[seg_pos[g]][(i, START if g == o.segs[0] else CONT)])
+                count[key] = count.get(key, 0) + 1
+            opt_rows[(i, k)] = [(p, a, c) for (p, a), c in count.items()]
     unary = {key: obj.unary.get(key, 0) for key in opt_rows}
 
     # -- master LP -------------------------------------------------------------------------------
@@ -350,7 +420,7 @@ def lower_bound(space: Space, obj: TimeObjective, incumbent: dict[int, int] | No
     inf = lp.infinity()
     objective = lp.Objective()
     link = [[lp.Constraint(0, inf) for _ in sg.items] for sg in segs]
-    conv_seg = [lp.Constraint(-inf, 1) for _ in segs]
+    conv_seg = [lp.Constraint(-inf, sg.copies) for sg in segs]
     conv_x = [lp.Constraint(1, 1) for _ in range(n)]
     for i in range(n):
         # an expensive way out, so that the LP is feasible before the columns come
@@ -363,8 +433,8 @@ def lower_bound(space: Space, obj: TimeObjective, incumbent: dict[int, int] | No
         v = xvar[(i, k)] = lp.NumVar(0, inf, "")
         objective.SetCoefficient(v, unary[(i, k)])
         conv_x[i].SetCoefficient(v, 1)
-        for p, a in rows:
-            link[p][a].SetCoefficient(v, -1)
+        for p, a, c in rows:
+            link[p][a].SetCoefficient(v, -c)
     order_rows = []                                   # (row, i, k, j, options q of j compatible with it)
     for i, k, j, ok in _order_rows(space, links):
         row = lp.Constraint(-inf, 0)
@@ -398,24 +468,25 @@ def lower_bound(space: Space, obj: TimeObjective, incumbent: dict[int, int] | No
     def lagrangian(pi: list[list[float]], rho: list[float], uppers: list[float]) -> float:
         """L(pi, rho): per segment minus the upper bound on its best group value, plus
         per session its cheapest option once the relaxed rows are priced in."""
-        xcost = {key: unary[key] + sum(pi[p][a] for p, a in rows) for key, rows in opt_rows.items()}
+        xcost = {key: unary[key] + sum(c * pi[p][a] for p, a, c in rows) for key, rows in opt_rows.items()}
         for (_row, i, k, j, ok), r in zip(order_rows, rho):
             if r > 0:
                 xcost[(i, k)] += r
                 for q in ok:
                     xcost[(j, q)] -= r
-        total = -sum(uppers)
+        total = -sum(sg.copies * u for sg, u in zip(segs, uppers))
         for i, opts in enumerate(space.options):
             total += min(xcost[(i, k)] for k in range(len(opts)))
         return total
 
     # -- column generation ---------------------------------------------------------------------------
     best_bound = -math.inf
-    status = "time limit"
+    status = "cut short by its time limit"
     lps = exact_rounds = 0
     last_exact = t0
     exact_seconds = 0.0
     history: list[float] = []
+    center = None          # (pi, rho, sigma) of the best Lagrangian value so far: exact rounds price near it
     while True:
         left = deadline - time.monotonic()
         if left <= 0:
@@ -423,12 +494,17 @@ def lower_bound(space: Space, obj: TimeObjective, incumbent: dict[int, int] | No
         lp.SetTimeLimit(max(1, int(left * 1000)))
         lps += 1
         if lp.Solve() != pywraplp.Solver.OPTIMAL:
-            status = "LP solver stopped"
+            status = "cut short by its time limit (in an LP solve)"
             break
         lp_value = objective.Value()
-        say(f"[{time.monotonic() - t0:6.2f}s] LP {lps}: {lp_value:.2f}, {len(known)} columns")
+        say(f"[{time.monotonic() - t0:6.2f}s] LP {lps}: {lp_value:.2f}, {plural(len(known), 'column')}")
         if rounded(best_bound) >= rounded(lp_value) - 1e-9:
-            status = "bound meets the LP value"      # this master cannot give a better one
+            status = "LP optimum (rounded, the bound meets the LP value)"      # no better one can come
+            break
+        if lp_value <= EPS:
+            # the relaxation already has a solution of cost 0: 0 is its optimum and the best it proves
+            best_bound = max(best_bound, 0.0)
+            status = "LP optimum 0 (the relaxation forces no cost)"
             break
         pi = [[max(0.0, c.dual_value()) for c in row] for row in link]
         sigma = [-min(0.0, c.dual_value()) for c in conv_seg]   # what a column must beat
@@ -441,39 +517,59 @@ def lower_bound(space: Space, obj: TimeObjective, incumbent: dict[int, int] | No
                 and deadline - now > max(0.1 * time_limit, 2 * exact_seconds):
             added = 0
             for p, sg in enumerate(segs):
-                for _, members in sg.heuristic(pi[p], sigma[p] + 1e-6, HEURISTIC_COLUMNS):
+                for _, members in sg.heuristic(pi[p], sigma[p] + 1e-6, HEURISTIC_COLUMNS * sg.copies):
                     added += add_column(p, members)
                 if time.monotonic() > deadline:
                     break
             if added:
                 continue
-        # exact pricing: columns, and a valid bound
+        # exact pricing: columns, and a valid bound. Priced at a point between the LP's
+        # duals and the best point so far (Wentges smoothing): the LP's duals jump from
+        # vertex to vertex, and the bound at them is poor until the very end.
         exact_rounds += 1
         last_exact = time.monotonic()
         history.clear()
+        if center is None:
+            at_pi, at_rho, at_sigma = pi, rho, sigma
+        else:
+            a, b = SMOOTHING, 1 - SMOOTHING
+            at_pi = [[a * u + b * v for u, v in zip(cu, cv)] for cu, cv in zip(center[0], pi)]
+            at_rho = [a * u + b * v for u, v in zip(center[1], rho)]
+            at_sigma = [a * u + b * v for u, v in zip(center[2], sigma)]
         uppers, found, finished = [], [], True
         for p, sg in enumerate(segs):
-            upper, cols, done = sg.exact(pi[p], sigma[p] + 1e-6, deadline, EXACT_COLUMNS)
+            upper, cols, done = sg.exact(at_pi[p], at_sigma[p] + 1e-6, deadline, EXACT_COLUMNS * sg.copies)
             finished &= done
             uppers.append(upper)
-            found += [(p, members) for _, members in cols]
+            # the columns that improve the LP (negative reduced cost at its duals)
+            found += [(p, members) for _, members in cols
+                      if sum(pi[p][x] for x in members) - sg.cost(members) > sigma[p] + 1e-6]
         exact_seconds = time.monotonic() - last_exact
-        value = lagrangian(pi, rho, uppers)
-        best_bound = max(best_bound, value)
+        value = lagrangian(at_pi, at_rho, uppers)
+        if value > best_bound:
+            best_bound = value
+            center = (at_pi, at_rho, at_sigma)
         say(f"[{time.monotonic() - t0:6.2f}s] exact pricing round {exact_rounds}: bound {value:.2f} "
-            f"(best {best_bound:.2f}) in {exact_seconds:.2f} s, {len(found)} columns{'' if finished else ', cut short'}")
+            f"(best {best_bound:.2f}) in {exact_seconds:.2f} s, {plural(len(found), 'column')}{'' if finished else ', cut short'}")
         if stop_at is not None and rounded(best_bound) >= stop_at - 1e-9:
-            status = "reached the incumbent's value"
+            status = "reached the incumbent's value (proven optimal)"
             break
         if not finished:
             break
         if not found:
-            status = "LP optimum"
-            break
+            if at_pi is pi:
+                status = "LP optimum (the relaxation is solved)"
+                break
+            # priced off the LP's duals and found nothing for it: next round nearer to them
+            center = (at_pi, at_rho, at_sigma) if value >= best_bound - 1e-9 else center
+            if center is not None and center[0] is not at_pi:
+                center = None     # the best point is far: price at the LP's duals
+            continue
         for p, members in found:
             add_column(p, members)
-    method = (f"column generation, {status}: {lps} LPs, {exact_rounds} exact pricing rounds, "
-              f"{len(known)} columns, {time.monotonic() - t0:.1f} s")
+    method = (f"LP relaxation by column generation, {status}: {plural(lps, 'LP')}, "
+              f"{plural(exact_rounds, 'exact pricing round')}, {plural(len(known), 'column')}, "
+              f"{time.monotonic() - t0:.1f} s")
     if best_bound == -math.inf:
         return 0.0, "none (no exact pricing round in time); " + method
     return max(0.0, rounded(best_bound)), method

@@ -39,6 +39,7 @@ from ortools.sat.python import cp_model
 from ..errors import NoProgram
 from ..model import Conference
 from . import rules
+from .because import chained
 from .precheck import prechecks
 from .cpmodel import Model, cp_solver
 from .relax import (FEASIBLE, INFEASIBLE, UNKNOWN, Clock, OutOfTime, PartSpace, Relaxation, RoomClasses,
@@ -128,15 +129,16 @@ def explain(conf: Conference, *, time_limit: float = 60.0, space: Space | None =
                            "A program exists: every hard rule can be met at once.")
     keys, minimal = got.keys, got.minimal
     reasons = describe(conf, got.requirements, keys)
-    n = len(keys)
+    n = len(reasons)             # what is listed (a fact may hold several requirements)
+    these = f"these {plural(n, 'requirement')}" if n > 1 else "these requirements"
     if not keys:
         summary = "No program exists: the sessions do not fit in the slot grid and rooms at all."
     elif minimal:
-        summary = (f"No program exists: these {plural(n, 'requirement')} cannot all hold at once; "
-                   "drop any one of them and the others can be met together:" if n > 1 else
+        summary = (f"No program exists: {these} cannot all hold at once; "
+                   "drop any one of them and the others can be met together:" if len(keys) > 1 else
                    "No program exists: this requirement cannot be met:")
     else:
-        summary = (f"No program exists: these {plural(n, 'requirement')} cannot all hold at once "
+        summary = (f"No program exists: {these} cannot all hold at once "
                    "(time ran out before narrowing them down to the fewest):")
     return Explanation(INFEASIBLE, reasons, "solver", minimal, time.monotonic() - t0, summary,
                        cut_short=not minimal)
@@ -276,7 +278,7 @@ def describe(conf: Conference, reqs: dict[str, Requirement], keys: list[str]) ->
     """The requirement keys of a (minimal) infeasible set as sentences: each family
     words its own (none left: the grid is too small)."""
     chosen = [reqs[k] for k in keys]
-    return [reason for rule in rules.RULES for reason in rule.describe(conf, chosen)]
+    return chained(conf, chosen, [reason for rule in rules.RULES for reason in rule.describe(conf, chosen)])
 
 
 def no_program(conf: Conference, space: Space | None = None, time_limit: float = 60.0,

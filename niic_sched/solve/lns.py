@@ -11,17 +11,23 @@ from __future__ import annotations
 
 import random
 import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable
 
 from ortools.sat.python import cp_model
 
 from .cpmodel import Model, cp_solver
-from .goals import TimeObjective, evaluate_times, moved_count
+from .goals import TimeObjective, evaluate_times, group_costs, group_terms, moved_count
 from .rules import add_hard_rules
 from .space import Space
 
-FULL_MODEL_PAIR_LIMIT = 60_000    # pair x shared-segment rows above which the start ignores the objective
+FULL_MODEL_PAIR_LIMIT = 60_000    # (pairs + group members) x 4 rows above which the start ignores the objective
+# group members above which the start optimises the groups' pair surrogate (TimeObjective.as_pairs):
+# CP-SAT gets further on it in the start's seconds than on the exact group terms (60 sessions,
+# 1,200 attendees: 543 missed against 732 after the same work); below it the start is exact and
+# its bound counts (a small conference is proven optimal there)
+GROUP_EXACT_START_LIMIT = 1_000
 
 
 @dataclass
@@ -34,12 +40,13 @@ class SearchState:
 
 
 def time_terms(m: Model, obj: TimeObjective, free: set[int], current: dict[int, int] | None, *,
-               with_pairs: bool = True, partners=None, segsets=None) -> list[tuple[int, object]]:
+               with_pairs: bool = True, partners=None, segsets=None, groups_of=None) -> list[tuple[int, object]]:
     """The time objective over the starts of model ``m`` (with or without rooms), as
     (weight, literal) terms: unary terms (preferred times) of the sessions in ``free``,
-    and pair terms (overlaps). A pair of two free sessions gets an overlap literal; a
-    free session's overlaps with a session kept at ``current`` fold into its starts'
-    literals; a pair of two kept sessions is a constant and left out."""
+    pair terms (overlaps) and group terms (``goals.group_terms``). A pair of two free
+    sessions gets an overlap literal; a free session's overlaps with a session kept at
+    ``current`` fold into its starts' literals; a pair of two kept sessions is a
+    constant and left out."""
     space = m.space
     partners = obj.partners() if partners is None else partners
     segsets = [[frozenset(o.segs) for o in opts] for opts in space.options] if segsets is None else segsets
@@ -75,6 +82,8 @@ def time_terms(m: Model, obj: TimeObjective, free: set[int], current: dict[int, 
                 for k, lit in m.x[i].items():
                     if segsets[i][k] & segs_q:
                         terms.append((w, lit))
+    if obj.group:
+        terms += group_terms(m, obj, free, current, groups_of)
     return terms
 
 
@@ -93,6 +102,7 @@ class TimeSearch:
                  t0: float, say: Callable[[str], None] | None = None):
         self.space, self.obj = space, obj
         self.partners = obj.partners()
+        self.groups_of = obj.groups_of()
         self.segsets = [[frozenset(o.segs) for o in opts] for opts in space.options]
         self.rng = random.Random(seed)
         self.seed, self.workers, self.deterministic = seed, workers, deterministic
@@ -108,8 +118,11 @@ class TimeSearch:
                          seconds=seconds)
 
     def build(self, free: set[int] | None, current: dict[int, int] | None,
-              allowed_free: dict[int, set[int]] | None = None, with_pairs: bool = True) -> Model:
-        """A timetable model where sessions outside ``free`` keep their current start."""
+              allowed_free: dict[int, set[int]] | None = None, with_pairs: bool = True,
+              obj: TimeObjective | None = None) -> Model:
+        """A timetable model where sessions outside ``free`` keep their current start
+        (``obj``: another objective than the search's, e.g. its pair surrogate)."""
+        obj = self.obj if obj is None else obj
         n = len(self.space.sessions)
         free_set = set(range(n)) if free is None else set(free)
         allowed: dict[int, set[int]] = {}
@@ -122,8 +135,10 @@ class TimeSearch:
                 allowed[i] = set(ks) | ({current[i]} if current is not None else set())
         m = Model(self.space, with_rooms=False, allowed=allowed)
         add_hard_rules(m)
-        terms = [w * lit for w, lit in time_terms(m, self.obj, free_set, current, with_pairs=with_pairs,
-                                                  partners=self.partners, segsets=self.segsets)]
+        own = obj is self.obj
+        terms = [w * lit for w, lit in time_terms(m, obj, free_set, current, with_pairs=with_pairs,
+                                                  partners=self.partners if own else None, segsets=self.segsets,
+                                                  groups_of=self.groups_of if own else None)]
         if self.moved_cap is not None:
             cap_moves(m, self.obj, free_set, current, self.moved_cap)
         if terms:
@@ -168,15 +183,19 @@ class TimeSearch:
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 return None, status
             times = {i: k for i, (k, _) in m.read(solver).items()}
-        full_objective = len(self.obj.pair) * 4 <= FULL_MODEL_PAIR_LIMIT
+        model_obj = self.obj
+        if sum(len(members) for members in self.obj.group) > GROUP_EXACT_START_LIMIT:
+            model_obj = self.obj.as_pairs()
+        rows = len(model_obj.pair) + sum(len(members) for members in model_obj.group)
+        full_objective = rows * 4 <= FULL_MODEL_PAIR_LIMIT
         if full_objective and seconds > 0.2:
-            m = self.build(None, times, with_pairs=True)
+            m = self.build(None, times, with_pairs=True, obj=model_obj)
             solver, status2 = self._solve(m, seconds, callback=progress)
             if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 better = {i: k for i, (k, _) in m.read(solver).items()}
                 if evaluate_times(self.space, self.obj, better) <= evaluate_times(self.space, self.obj, times):
                     times = better
-                if self.moved_cap is None:
+                if self.moved_cap is None and model_obj is self.obj:
                     self.start_bound = solver.best_objective_bound
         return times, status
 
@@ -200,7 +219,7 @@ class TimeSearch:
         return set(self.rng.sample(candidates, min(k, len(candidates)))), None
 
     def _worst(self, times: dict[int, int], k: int):
-        cost: dict[int, int] = {}
+        cost: dict[int, int] = dict(group_costs(self.space, self.obj, times)) if self.obj.group else {}
         for (i, j), w in self.obj.pair.items():
             if self.segsets[i][times[i]] & self.segsets[j][times[j]]:
                 cost[i] = cost.get(i, 0) + w
@@ -210,7 +229,14 @@ class TimeSearch:
         ranked = sorted(cost, key=lambda i: (-cost[i], i))[:max(1, k // 2)]
         pick = self.rng.choice(ranked)
         free = {pick}
-        near = [j for j, _ in sorted(self.partners.get(pick, ()), key=lambda t: -t[1])]
+        tie: dict[int, int] = defaultdict(int)    # who shares goals with it, and how much
+        for j, w in self.partners.get(pick, ()):
+            tie[j] += w
+        for members, w in self.groups_of.get(pick, ()):
+            for j in members:
+                if j != pick:
+                    tie[j] += w
+        near = sorted(tie, key=lambda j: -tie[j])   # stable: ties keep the partners' order
         for j in near:
             if len(free) >= k:
                 break

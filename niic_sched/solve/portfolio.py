@@ -59,6 +59,7 @@ class Outcome:
     improving: int = 0
     history: list[tuple[float, int]] = field(default_factory=list)
     interrupted: bool = False
+    stopped: str = ""            # why it ended: "bound met", "optimum proven by the other search", "stopping rule", "time limit"
 
 
 @dataclass
@@ -73,8 +74,27 @@ class Improvement:
 def run_search(space: Space, obj: TimeObjective, times: dict[int, int], *, seed: int, seconds: float,
                deterministic: bool, moved_cap: int | None, bound: Callable[[], float | None],
                say: Callable[[str], None] | None, t0: float, step: float, label: str = "",
-               on_best: Callable[[dict, int], None] | None = None) -> Outcome:
+               on_best: Callable[[dict, int], None] | None = None, patience: tuple[float, float] | None = None,
+               done: Callable[[], bool] | None = None) -> Outcome:
+    """One search: tabu, then CP-SAT neighbourhoods, for ``seconds`` (a work limit with
+    ``deterministic``). Either ends early when its value meets ``bound()`` (a proven
+    optimum), when ``done()`` says so (the other search proved it), or, with ``patience``
+    = (s, share), once it has not improved for max(s, share x the seconds since ``t0``)."""
     began = time.monotonic()
+    last_gain = [began]
+    done = done or (lambda: False)
+
+    def improved(t: dict, v: int) -> None:
+        last_gain[0] = time.monotonic()
+        if on_best:
+            on_best(t, v)
+
+    def stalled() -> bool:
+        if patience is None or deterministic:
+            return False
+        now = time.monotonic()
+        return now - last_gain[0] > max(patience[0], patience[1] * (now - t0))
+
     search = TimeSearch(space, obj, seed=seed, workers=1, deterministic=deterministic, t0=t0,
                         say=(lambda m: say(m.replace("timetable search", f"timetable search{label}"))) if say else None)
     search.moved_cap = moved_cap
@@ -94,13 +114,16 @@ def run_search(space: Space, obj: TimeObjective, times: dict[int, int], *, seed:
             tabu_end = began + seconds * TABU_SHARE
 
             def stop_tabu() -> bool:
-                return time.monotonic() >= tabu_end
+                if time.monotonic() >= tabu_end or done():
+                    return True
+                b = bound()    # a bound proven meanwhile (the other process) stops it too
+                return b is not None and (found[-1][1] if found else value) <= b
         found: list = []
         try:
             times, value = tabu_search(space, obj, times, stop_tabu, seed=seed, t0=t0, bound=bound(),
                                        say=(lambda m: say(m.replace("tabu search", f"tabu search{label}")))
                                        if say else None, on_best=lambda t, v: (found.append((t, v)),
-                                                                                on_best and on_best(t, v)))
+                                                                                improved(t, v)))
         except KeyboardInterrupt:
             interrupted = True
             if found:
@@ -125,14 +148,18 @@ def run_search(space: Space, obj: TimeObjective, times: dict[int, int], *, seed:
         nonlocal b
         if not deterministic:
             b = bound()
-        return stop() or (b is not None and state.value <= b)
+        return stop() or (b is not None and state.value <= b) or done() or stalled()
 
     try:
-        search.improve(state, stop_or_bound, b, step_seconds=step, on_best=on_best)
+        search.improve(state, stop_or_bound, b, step_seconds=step, on_best=improved)
     except KeyboardInterrupt:
         interrupted = True
+    b = bound()
+    stopped = ("interrupted" if interrupted else "bound met (proven optimal)" if b is not None and state.value <= b
+               else "the other search met the bound" if done() else
+               "stopping rule: no improvement" if stalled() else "time limit")
     return Outcome(state.times, state.value, state.moves, state.improving_moves, history + state.history,
-                   interrupted)
+                   interrupted, stopped)
 
 
 # -- the second process ------------------------------------------------------------------------------
@@ -160,6 +187,7 @@ class _Job:
     started: float            # when the parent started the process: a spawned child counts its start-up
     relay: bool               # send progress lines to the parent
     label: str = " (2)"
+    patience: tuple[float, float] | None = None   # the stopping rule (see run_search)
 
 
 @dataclass(frozen=True)
@@ -219,7 +247,7 @@ def _start_uninterrupted(proc) -> None:
 
 
 def _child(conn, space: Space, obj: TimeObjective, times: dict[int, int], job: _Job, shared_bound, shared_best,
-           shared_value) -> None:
+           shared_value, shared_done) -> None:
     """The second search (module level, so that ``spawn`` can import it)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is the parent's to handle
     _die_with_parent()
@@ -244,7 +272,8 @@ def _child(conn, space: Space, obj: TimeObjective, times: dict[int, int], job: _
     try:
         out = run_search(space, obj, times, seed=job.seed, seconds=seconds, deterministic=job.deterministic,
                          moved_cap=job.moved_cap, bound=bound, say=say if job.relay else None, t0=job.t0,
-                         step=job.step, label=job.label, on_best=None if job.deterministic else publish)
+                         step=job.step, label=job.label, on_best=None if job.deterministic else publish,
+                         patience=job.patience, done=lambda: bool(shared_done.value))
         conn.send(_Finished(out))
     except BaseException as exc:   # pragma: no cover - reported to the parent
         import traceback
@@ -288,12 +317,17 @@ class _Listener(threading.Thread):
 
 def improve(space: Space, obj: TimeObjective, times: dict[int, int], *, seed: int, seconds: float,
             workers: int, deterministic: bool, moved_cap: int | None, say, t0: float, step: float,
-            lower_bound: Callable[[], LowerBound] | None = None, start_method: str | None = None) -> Improvement:
+            lower_bound: Callable[[], LowerBound] | None = None, start_method: str | None = None,
+            patience: tuple[float, float] | None = None) -> Improvement:
     """Improve ``times`` for ``seconds`` (a work limit with ``deterministic``): with two
     or more workers in two processes, the first computing ``lower_bound()`` first.
-    ``start_method``: how to start the second process (see ``choose_start_method``)."""
+    ``start_method``: how to start the second process (see ``choose_start_method``).
+    A search that meets the bound (a proven optimum) ends both; ``patience``: each also
+    ends once it stops improving (see ``run_search``)."""
     began = time.monotonic()
-    bound_value: list = [None]
+    # no timetable costs less than 0 when no term is negative: a search that reaches 0 is done
+    trivial = 0.0 if all(w >= 0 for w in obj.pair.values()) and all(w >= 0 for w in obj.unary.values()) else None
+    bound_value: list = [trivial]
     found = LowerBound()
     parallel = workers >= 2 and len(space.sessions) >= PARALLEL_MIN_SESSIONS
     if not parallel:
@@ -302,22 +336,31 @@ def improve(space: Space, obj: TimeObjective, times: dict[int, int], *, seed: in
                 found = lower_bound()
             except KeyboardInterrupt:
                 return Improvement(Outcome(dict(times), evaluate_times(space, obj, times), interrupted=True), found)
-            bound_value[0] = found.value
+            bound_value[0] = found.value if found.value is not None else trivial
         left = max(0.2, seconds - (time.monotonic() - began))
         out = run_search(space, obj, times, seed=seed, seconds=left if not deterministic else seconds,
                          deterministic=deterministic, moved_cap=moved_cap, bound=lambda: bound_value[0],
-                         say=say, t0=t0, step=step)
+                         say=say, t0=t0, step=step, patience=patience)
         return Improvement(out, found)
     ctx = mp.get_context(choose_start_method(start_method))
     shared = ctx.Value("d", -1.0, lock=False)
     n = len(space.sessions)
     shared_best = ctx.Array("i", [times[i] for i in range(n)], lock=False)
     shared_value = ctx.Value("q", evaluate_times(space, obj, times))
+    shared_done = ctx.Value("b", 0, lock=False)     # set when the optimum is proven: both searches end
     parent_conn, child_conn = ctx.Pipe(duplex=False)
     job = _Job(seed=seed + SECOND_SEED, seconds=seconds, deterministic=deterministic, moved_cap=moved_cap, t0=t0,
-               step=step, started=time.monotonic(), relay=say is not None)
-    proc = ctx.Process(target=_child, args=(child_conn, space, obj, times, job, shared, shared_best, shared_value),
+               step=step, started=time.monotonic(), relay=say is not None, patience=patience)
+    proc = ctx.Process(target=_child, args=(child_conn, space, obj, times, job, shared, shared_best, shared_value,
+                                            shared_done),
                        daemon=True, name="niic-search-2")
+
+    def optimum_reached() -> bool:   # the other search met the bound: nothing left to find
+        b = bound_value[0]
+        if deterministic or b is None or shared_value.value > b:
+            return False
+        shared_done.value = 1
+        return True
     listener = None
     last = None
     try:
@@ -327,11 +370,13 @@ def improve(space: Space, obj: TimeObjective, times: dict[int, int], *, seed: in
             child_conn.close()
             listener = _Listener(parent_conn, say)
             listener.start()
+            if trivial is not None and not deterministic:
+                shared.value = trivial
             if lower_bound:
                 found = lower_bound()
-                bound_value[0] = found.value
-                if found.value is not None and not deterministic:
-                    shared.value = float(found.value)
+                bound_value[0] = found.value if found.value is not None else trivial
+                if bound_value[0] is not None and not deterministic:
+                    shared.value = float(bound_value[0])
         except KeyboardInterrupt:
             mine = Outcome(dict(times), evaluate_times(space, obj, times), interrupted=True)
         if mine is None:
@@ -343,7 +388,9 @@ def improve(space: Space, obj: TimeObjective, times: dict[int, int], *, seed: in
                         start = {i: shared_best[i] for i in range(n)}
             mine = run_search(space, obj, start, seed=seed, seconds=left if not deterministic else seconds,
                               deterministic=deterministic, moved_cap=moved_cap, bound=lambda: bound_value[0],
-                              say=say, t0=t0, step=step)
+                              say=say, t0=t0, step=step, patience=patience, done=optimum_reached)
+            if not deterministic and bound_value[0] is not None and mine.value <= bound_value[0]:
+                shared_done.value = 1      # this search met the bound: the other one stops too
         if not mine.interrupted:
             try:
                 last = listener.result(max(5.0, seconds))

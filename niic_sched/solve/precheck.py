@@ -99,8 +99,9 @@ class Prechecks:
                             + rules.room_at_forbids(grid, s, room, d, run)))
         return out
 
-    def restrictions(self, s: Session, keys: set[str], subject: str) -> Words:
-        """What the requirement ``keys`` take away from session ``s``, in words."""
+    def restrictions(self, s: Session, keys: set[str], subject: str, closed_words: str = "") -> Words:
+        """What the requirement ``keys`` take away from session ``s``, in words (``closed_words``:
+        how the suitable rooms' closures read, default "closed whenever <subject> could run")."""
         conf = self.conf
         parts, fixes, speakers, rooms, where = [], [], [], [], []
         needs, closed, pinned_room = [], {}, None
@@ -118,25 +119,29 @@ class Prechecks:
         if closed or needs or pinned_room:
             suitable = [r for r in conf.rooms
                         if not any(c <= keys for c in rules.room_forbids(self.grid, s, r))]
+            # which rooms are left: a head ("the only room with projector") and the rooms it names
             if pinned_room:
-                what = f"the room {subject} is pinned to, {room_label(conf.room[pinned_room])},"
+                head, named, one = f"the room {subject} is pinned to", room_label(conf.room[pinned_room]), True
             elif len(suitable) == 1:
-                what = (f"the only room with {join(needs)}, " if needs else "the only room, ") \
-                    + f"{room_label(suitable[0])},"
+                head = f"the only room with {join(needs)}" if needs else "the only room"
+                named, one = room_label(suitable[0]), True
             else:
-                what = (f"the rooms with {join(needs)}" if needs else "the rooms") \
-                    + f" ({listing(room_label(r) for r in suitable)})"
+                head = f"the rooms with {join(needs)}" if needs else "the rooms"
+                named, one = listing(room_label(r) for r in suitable), False
             if closed:
-                parts.append(f"{what} {'is' if pinned_room or len(suitable) == 1 else 'are'} closed whenever "
-                             f"{subject} could run ("
+                what = f"{head}, {named}," if one else f"{head} ({named})"
+                parts.append(f"{what} {'is' if one else 'are'} {closed_words or f'closed whenever {subject} could run'} ("
                              + "; ".join(f"{room_label(conf.room[rid])} " + join(range_text(u) for u in us)
                                          for rid, us in closed.items()) + ")")
                 for rid in closed:
                     rooms.append(rid)
                     where.append(conf.room[rid].at("unavailable"))
                 fixes.append("open a suitable room then")
-            else:
-                parts.append(f"{subject} needs {what.replace('the rooms with ', '').replace('the only room with ', '')}")
+            elif pinned_room:
+                if s.pin.day is None and s.pin.start is None:   # else the pin's own words name the room
+                    parts.append(f"{subject} must be in {head}, {named}")
+            elif needs:
+                parts.append(f"{subject} needs {join(needs)}, which only {named} {'has' if one else 'have'}")
         return Words(parts, fixes, _uniq(speakers), _uniq(rooms), _uniq(where))
 
 

@@ -40,6 +40,7 @@ from ortools.sat.python import cp_model
 from ..errors import NoProgram
 from ..goals import BASELINE, BOUNDED, BY_NAME as GOAL, only as only_goal
 from ..model import Assignment, Conference, Schedule
+from ..text import plural
 from .cpmodel import Model, Penalty, cp_solver
 from .goals import TimeObjective, evaluate_times, moved_count, objective_levels, room_goals, time_objective
 from .lns import SearchState, TimeSearch, cap_moves, time_terms
@@ -93,15 +94,21 @@ SHARES: dict[str, float] = {
     # cannot be interrupted) is estimated to take longer than this share, the explanation
     # runs in a process of its own, stopped at the deadline; else here (no process start)
     "explanation_inline": 0.25,
-    # of what is left to improve, for the lower bound (column generation): up to 150 sessions
-    # it usually converges and ends the search early; above, it is slower and gains less
-    "bound": 0.4,
+    # of what is left to improve, for the lower bound (column generation, in this process while
+    # the other one searches): up to 150 sessions it converges within about half of a 60 s solve
+    # (120 sessions) and can end the search early; above, it gains less (from 250 sessions the
+    # relaxation usually forces no conflict at all, and it says so as soon as it sees it)
+    "bound": 0.5,
     "bound_large": 0.15,
     # --deterministic: the improve phase's work limit (CP-SAT deterministic time), of the limit
     "improve_deterministic": 0.6,
     # the room-step reserve, at least / at most these shares of the limit
     "rooms_min": 0.05,
     "rooms_max": 0.5,
+    # against a baseline, of the limit: at most this for the model that keeps every published
+    # session in place (day, start and room) and places the new ones around them; it is
+    # small (only the new sessions are free) and usually proves its answer in a second
+    "in_place": 0.6,
     # after Ctrl-C with --keep-partial: the room step's time, of the limit (at least 5 s)
     "after_interrupt": 0.1,
     # of what is left for the fall-backs: re-solving the failed days (the rest: everything)
@@ -117,7 +124,14 @@ ROOM_SECONDS_PER_SESSION = 0.006
 ROOM_SECONDS_PER_DAY = 0.4
 BOUND_LARGE_SESSIONS = 150           # above this the bound gets the "bound_large" share
 AFTER_INTERRUPT_MIN = 5.0            # seconds
+EXACT_ROOMS_LITERALS = 60_000        # session x start x room placements up to which room moves are decided exactly
 CG_MAX_SESSIONS = 400                # above this the column-generation bound is too slow to pay for itself
+# The stopping rule of a re-solve against a baseline ("done when done"): once the baseline's
+# levels are settled, the soft goals are polished until CP-SAT proves them optimal, or until
+# they have not improved for PATIENCE_SECONDS or PATIENCE_SHARE of the time spent so far,
+# whichever is longer; --time-limit stays the maximum. Not with --deterministic (a work limit).
+PATIENCE_SECONDS = 1.0
+PATIENCE_SHARE = 0.2
 
 
 def room_reserve(limit: float, sessions: int, days: int) -> float:
@@ -200,6 +214,7 @@ class Result:
     retimed_proven_minimal: bool | None = None    # ... and no valid program retimes fewer
     interrupted: bool = False                     # Ctrl-C with --keep-partial: the best timetable so far
     fallback: str = ""                            # which fall-back placed the rooms ("": none was needed)
+    stopped: str = ""                             # why the search ended (proven optimal, stopping rule, time limit)
 
 
 # -- the job and its phases' results ----------------------------------------------------------------
@@ -322,6 +337,163 @@ def _solve_levels(m: Model, levels, opts: SolveOptions, seconds: float, stage: s
             m.cp.clear_hints()
             m.hint(got)
     return out
+
+
+# -- done when done ---------------------------------------------------------------------------------
+def patience(elapsed: float) -> float:
+    """Seconds without improvement after which the soft goals count as settled (the stopping rule)."""
+    return max(PATIENCE_SECONDS, PATIENCE_SHARE * elapsed)
+
+
+class _Patient(cp_model.CpSolverSolutionCallback):
+    """Records when the objective last improved; a watcher thread stops the search
+    (``stop_search``) once it has not for ``patience(elapsed)`` seconds."""
+
+    def __init__(self, t0: float):
+        super().__init__()
+        self.t0 = t0
+        self.last = time.monotonic()
+        self.best: float | None = None
+        self.stalled = False
+
+    def on_solution_callback(self) -> None:
+        value = self.objective_value
+        if self.best is None or value < self.best - 1e-9:
+            self.best = value
+            self.last = time.monotonic()
+
+
+def solve_patiently(solver: cp_model.CpSolver, cp: cp_model.CpModel, t0: float, patient: bool) -> tuple[int, str]:
+    """Solve; with ``patient``, stop once the objective stalls (the stopping rule) as well as
+    at the solver's own limit. Returns (CP-SAT status, why it stopped)."""
+    import threading
+    watcher = _Patient(t0)
+    if not patient:
+        status = solver.solve(cp, watcher)
+        return status, ("proven optimal" if status == cp_model.OPTIMAL else
+                        "proven infeasible" if status == cp_model.INFEASIBLE else "its limit")
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(0.05):
+            now = time.monotonic()
+            if watcher.best is not None and now - watcher.last > patience(now - t0):
+                watcher.stalled = True
+                solver.stop_search()
+                return
+
+    thread = threading.Thread(target=watch, name="niic-patience", daemon=True)
+    thread.start()
+    try:
+        status = solver.solve(cp, watcher)
+    finally:
+        done.set()
+        thread.join()
+    if status == cp_model.OPTIMAL:
+        return status, "proven optimal"
+    if status == cp_model.INFEASIBLE:
+        return status, "proven infeasible"
+    if watcher.stalled:
+        return status, (f"stopping rule: no improvement for {patience(watcher.last - t0):.1f} s "
+                        f"(the longer of {PATIENCE_SECONDS:g} s and {PATIENCE_SHARE:.0%} of the time spent)")
+    return status, "time limit"
+
+
+@dataclass
+class InPlace:
+    """Against a baseline: every published session at its day, start and room (those whose
+    start or room no longer exists excepted), the others placed around them."""
+    placement: dict[int, tuple[int, int]] | None
+    status: int                      # CP-SAT status: OPTIMAL (soft goals proven too), FEASIBLE, INFEASIBLE, UNKNOWN
+    stopped: str
+    objective: float = 0.0
+    first_proven: bool = False       # its first level (fewest retimed, or the only one) was proven optimal
+
+
+def keep_in_place(job: Job, moving: set[int] = frozenset(), seconds: float | None = None) -> InPlace:
+    """Against a baseline, exact: can every published session keep its day, start and room
+    (but those in ``moving``, and those whose start or room no longer exists)? If so, the
+    lexicographic levels are settled: no fewer published sessions can be retimed or moved
+    than ``moving`` and the vanished ones (which ``baseline_phase`` proved, or which must
+    move). What is left is the placement of the other sessions around the kept ones: the
+    sessions of ``moving`` first as few retimed, then as few moved room, as possible, then
+    every soft goal (timetable and room goals together, with their weights). The model is
+    small (only those sessions are free); its last level is solved until CP-SAT proves it
+    optimal or the stopping rule (``patience``) ends it."""
+    space, obj = job.space, job.obj
+    allowed: dict[int, set[int]] = {}
+    rooms_allowed: dict[int, set[int]] = {}
+    for i, k0 in obj.baseline.items():
+        if k0 < 0 or i in moving:
+            continue                 # its published start is gone (it moves whatever we do), or it may move
+        allowed[i] = {k0}
+        r0 = job.baseline_rooms.get(i)
+        if r0 is not None and r0 in space.options[i][k0].rooms:
+            rooms_allowed[i] = {r0}
+    m = Model(space, with_rooms=True, allowed=allowed, rooms_allowed=rooms_allowed)
+    add_hard_rules(m)
+    return _lexicographic(job, m, {i: k for i, ks in allowed.items() for k in ks}, moving, seconds)
+
+
+def exact_baseline(job: Job, hint: dict[int, int] | None, seconds: float) -> InPlace:
+    """Against a baseline, exact for a small conference: one model of every session, start
+    and room; fewest published sessions retimed, then fewest moved to another room, then
+    every soft goal. ``hint``: a timetable with the fewest retimed (``baseline_phase``)."""
+    m = Model(job.space, with_rooms=True)
+    add_hard_rules(m)
+    if hint:
+        m.hint({i: (k, job.baseline_rooms.get(i) if job.obj.baseline.get(i) == k else None)
+                for i, k in hint.items()})
+    return _lexicographic(job, m, {}, set(job.obj.baseline), seconds)
+
+
+def _lexicographic(job: Job, m: Model, fixed: dict[int, int], moving: set[int], seconds: float | None) -> InPlace:
+    """Solve ``m`` (sessions outside ``fixed`` free): the published sessions of ``moving``
+    as few retimed, then as few moved to another room, as possible, then the soft goals,
+    each level held while the next is minimised; the last with the stopping rule."""
+    space, obj, budget = job.space, job.obj, job.budget
+    free = {i for i in range(len(space.sessions)) if i not in fixed}
+    room_goals(m, job.conf, job.baseline_rooms)
+    levels: list[list[tuple[int, object]]] = []
+    retimed = [lit for i in sorted(moving) if obj.baseline.get(i, -1) >= 0
+               for k, lit in m.x[i].items() if k != obj.baseline[i]]
+    if retimed:
+        levels.append([(1, lit) for lit in retimed])
+    roomed = [(1, p.literal) for p in m.penalties if GOAL[p.goal].level == BASELINE]
+    if roomed and moving:
+        levels.append(roomed)
+    soft = [(p.weight, p.literal) for p in m.penalties if GOAL[p.goal].level != BASELINE]
+    soft += time_terms(m, obj, free, fixed)
+    levels.append(soft)
+    if seconds is None:
+        seconds = budget.share("in_place") if budget.deterministic else \
+            min(budget.share("in_place"), budget.until(budget.limit))
+    end = time.monotonic() + max(0.5, seconds)
+    placement, proven, stopped, objective, first = None, True, "", 0.0, False
+    for n, level in enumerate(levels):
+        last = n == len(levels) - 1
+        expr = sum(w * lit for w, lit in level) if level else None
+        if expr is not None:
+            m.cp.minimize(expr)
+        left = max(0.2, end - time.monotonic())
+        solver = _solver(job.opts, left if last else max(0.2, left / (len(levels) - n)))
+        got, stopped = solve_patiently(solver, m.cp, budget.start, patient=last and not budget.deterministic)
+        if got not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            if placement is not None and got == cp_model.UNKNOWN:
+                proven = False           # the level before stands: keep its placement
+                break
+            return InPlace(None, got, stopped)
+        placement = {i: (k, r) for i, (k, r) in m.read(solver).items()}
+        proven &= got == cp_model.OPTIMAL
+        first = first or (n == 0 and got == cp_model.OPTIMAL)
+        objective = solver.objective_value if expr is not None else 0.0
+        if not last:
+            if expr is not None:
+                m.cp.add(expr <= int(round(solver.objective_value)))
+            m.cp.clear_hints()
+            m.hint(placement)
+    status = cp_model.OPTIMAL if proven else cp_model.FEASIBLE
+    return InPlace(placement, status, stopped, objective, first)
 
 
 # -- the explanation: when no first timetable was found ----------------------------------------------
@@ -447,6 +619,10 @@ def baseline_phase(job: Job) -> BaselineMoves:
     if not job.budget.deterministic:
         seconds = min(seconds, max(0.5, job.budget.until(job.budget.first_timetable)))
     times, status = job.search.fewest_moves(seconds)
+    if times is None and status == cp_model.UNKNOWN and not job.budget.deterministic \
+            and job.budget.until(job.budget.first_timetable) > 0.2:
+        # nothing yet in its share: it is the first timetable too, so it may take until that deadline
+        times, status = job.search.fewest_moves(job.budget.until(job.budget.first_timetable))
     if status == cp_model.INFEASIBLE:
         explain_and_raise(job, proven=True)
     if times is None:
@@ -502,7 +678,8 @@ def improve_phase(job: Job, first: FirstTimetable) -> Improvement:
         got = improve(job.space, job.obj, state.times, seed=opts.seed, seconds=max(0.2, seconds),
                       workers=_workers(opts), deterministic=opts.deterministic, moved_cap=job.search.moved_cap,
                       say=opts.progress, t0=job.t0, step=step, lower_bound=find_bound if opts.bound else None,
-                      start_method=opts.start_method)
+                      start_method=opts.start_method,
+                      patience=(PATIENCE_SECONDS, PATIENCE_SHARE) if job.obj.baseline else None)
     except KeyboardInterrupt:   # outside the searches' own handlers (starting them, reporting)
         return Improvement(Outcome(first.times, first.value, interrupted=True), first.bound)
     if got.best.value > state.value:   # the searches' moves and history count; the first timetable stays
@@ -535,9 +712,11 @@ def _lower_bound(job: Job, state: SearchState) -> LowerBound:
     else:
         bound, method = lower_bound(space, obj, state.times, time_limit=seconds, stop_at=state.value)
         conflict_bound = None
-    if opts.deterministic and not ("LP optimum" in method or "incumbent" in method):
-        # cut short by the clock: its value would differ from run to run
-        return LowerBound(None, "none (not converged; left out of a deterministic run)")
+    if opts.deterministic:
+        if not ("LP optimum" in method or "incumbent" in method):
+            # cut short by the clock: its value would differ from run to run
+            return LowerBound(None, "none (not converged; left out of a deterministic run)")
+        method = method.split(":")[0]     # without the counts and seconds, which vary from run to run
     job.say(f"{job.stamp()} lower bound {bound:g} ({method}); timetable objective {state.value}")
     return LowerBound(bound, method, conflict_bound)
 
@@ -572,7 +751,7 @@ def _rooms_for_day(job: Job, times: dict[int, int], day: int, seconds: float):
         m.hint({i: (times[i], job.baseline_rooms[i]) for i in active if i in job.baseline_rooms})
     got = _solve_levels(m, objective_levels(m), job.opts, seconds, f"rooms day {day + 1}", job.t0)
     if got.placement is not None:
-        job.say(f"{job.stamp()} rooms day {day + 1}: {len(active)} sessions placed, "
+        job.say(f"{job.stamp()} rooms day {day + 1}: {plural(len(active), 'session')} placed, "
                 f"room objective {got.objective:g}")
     return got.placement
 
@@ -661,9 +840,11 @@ def resolve_with_rooms(job: Job, times: dict[int, int], placement: dict[int, tup
     return got.placement, got.status
 
 
-def _room_moves(space: Space, obj: TimeObjective, placement, baseline_rooms: dict[int, int], day: int) -> int:
+def _room_moves(space: Space, obj: TimeObjective, placement, baseline_rooms: dict[int, int], day: int | None) -> int:
+    """Published sessions at their published start but in another room (on ``day``; None: every day)."""
     return sum(1 for i, (k, r) in placement.items()
-               if space.options[i][k].day == day and obj.baseline.get(i) == k and baseline_rooms.get(i) != r)
+               if (day is None or space.options[i][k].day == day) and obj.baseline.get(i) == k
+               and baseline_rooms.get(i) != r)
 
 
 def fewer_room_moves(job: Job, placement: dict[int, tuple[int, int]]) -> dict[int, tuple[int, int]]:
@@ -699,6 +880,26 @@ def fewer_room_moves(job: Job, placement: dict[int, tuple[int, int]]) -> dict[in
     return placement
 
 
+def exact_room_moves(job: Job, placement: dict[int, tuple[int, int]]) -> dict[int, tuple[int, int]]:
+    """Published sessions still moved to another room: when the conference is small enough
+    for one model of every session, start and room (EXACT_ROOMS_LITERALS), decide their
+    number exactly: times and rooms together, retimed sessions capped, fewest moved rooms
+    first, then every soft goal (``resolve_with_rooms``)."""
+    space, obj = job.space, job.obj
+    before = _room_moves(space, obj, placement, job.baseline_rooms, None)
+    if not before or _with_rooms_size(space) > EXACT_ROOMS_LITERALS or job.budget.left() < FALLBACK_MIN_SECONDS:
+        return placement
+    times = {i: k for i, (k, _) in placement.items()}
+    got, _ = resolve_with_rooms(job, times, placement, None, job.budget.left(), job.search.moved_cap)
+    if got is None:
+        return placement
+    after = _room_moves(space, obj, got, job.baseline_rooms, None)
+    if after < before and moved_count(obj, {i: k for i, (k, _) in got.items()}) <= moved_count(obj, times):
+        job.say(f"{job.stamp()} room moves {before} -> {after} (times and rooms together)")
+        return got
+    return placement
+
+
 def _baseline_rooms(space: Space, baseline: Schedule | None) -> dict[int, int]:
     if baseline is None:
         return {}
@@ -718,15 +919,70 @@ def to_schedule(space: Space, placement: dict[int, tuple[int, int]]) -> Schedule
     return Schedule(tuple(out), (), {})
 
 
+def _nonnegative(obj: TimeObjective) -> bool:
+    return all(w >= 0 for w in obj.pair.values()) and all(w >= 0 for w in obj.unary.values())
+
+
+def _with_rooms_size(space: Space) -> int:
+    """Placements (session, start, room) of a model with rooms for every session."""
+    return sum(len(o.rooms) for opts in space.options for o in opts)
+
+
+def _in_place_result(job: Job, kept: InPlace, retimed_proven: bool) -> Result:
+    times = {i: k for i, (k, _) in kept.placement.items()}
+    retimed = moved_count(job.obj, times)
+    moved = _room_moves(job.space, job.obj, kept.placement, job.baseline_rooms, None)
+    proven = kept.status == cp_model.OPTIMAL
+    job.say(f"{job.stamp()} baseline: every published session kept in place"
+            + (f" but {retimed} retimed and {moved} moved to another room" if retimed + moved else "")
+            + f"; the others placed around them ({kept.stopped})")
+    value = evaluate_times(job.space, job.obj, times)
+    return Result(
+        schedule=to_schedule(job.space, kept.placement),
+        status="optimal" if proven else "feasible",
+        timetable_objective=value, lower_bound=None,
+        bound_method=("none needed: CP-SAT proved the placement around the published program optimal for "
+                      "every soft goal together" if proven else "none (published program kept; soft goals "
+                      "not proven optimal)"),
+        first_valid_seconds=round(job.budget.elapsed(), 2), seconds=round(job.budget.elapsed(), 2),
+        history=[(round(job.budget.elapsed(), 2), value)], retimed=retimed, retimed_proven_minimal=retimed_proven,
+        stopped=kept.stopped)
+
+
 # -- the whole solve --------------------------------------------------------------------------------
 def solve(conf: Conference, opts: SolveOptions | None = None) -> Result:
     opts = opts or SolveOptions()
     job = Job.create(conf, opts)
     check_options(job)
-    job.say(f"timetable: {len(job.space.sessions)} sessions, {sum(len(o) for o in job.space.options)} possible "
-            f"starts, {len(job.space.rooms)} rooms, {len(job.obj.pair)} weighted pairs")
+    job.say(f"timetable: {plural(len(job.space.sessions), 'session')}, "
+            f"{plural(sum(len(o) for o in job.space.options), 'possible start')}, "
+            f"{plural(len(job.space.rooms), 'room')}, {plural(len(job.obj.pair), 'weighted pair')}"
+            + (f", {plural(len(job.obj.group), 'weighted group')}" if job.obj.group else ""))
+
+    if job.obj.baseline:
+        kept = keep_in_place(job)
+        if kept.placement is not None:
+            return _in_place_result(job, kept, True)
+        job.say(f"{job.stamp()} baseline: not every published session can stay in place "
+                f"({'proven' if kept.status == cp_model.INFEASIBLE else 'none found in time'}); "
+                "finding the fewest moves")
 
     baseline = baseline_phase(job)
+    if baseline.times is not None:
+        # the fewest retimed: keep every other published session in place, rooms included
+        moving = {i for i, k0 in job.obj.baseline.items() if k0 >= 0 and baseline.times.get(i) != k0}
+        kept = keep_in_place(job, moving, seconds=job.budget.share("in_place", of=job.budget.left()))
+        if kept.placement is not None:
+            if not baseline.proven:
+                kept.status = cp_model.FEASIBLE
+            return _in_place_result(job, kept, baseline.proven)
+        job.say(f"{job.stamp()} baseline: the other published sessions cannot all keep their rooms "
+                f"({'proven' if kept.status == cp_model.INFEASIBLE else 'none found in time'})")
+        if _with_rooms_size(job.space) <= EXACT_ROOMS_LITERALS:
+            kept = exact_baseline(job, baseline.times, max(0.5, job.budget.left() - job.budget.rooms_reserve))
+            if kept.placement is not None:
+                return _in_place_result(job, kept, kept.first_proven)
+        job.say(f"{job.stamp()} baseline: re-solving times, then rooms")
     first = first_timetable(job, baseline)
     interrupted = False
     try:    # from here on a valid timetable exists: Ctrl-C keeps the best one (with --keep-partial)
@@ -757,12 +1013,17 @@ def solve(conf: Conference, opts: SolveOptions | None = None) -> Result:
         times = {i: k for i, (k, _) in placement.items()}
 
     if job.baseline_rooms:
-        placement = fewer_room_moves(job, placement)
+        placement = exact_room_moves(job, fewer_room_moves(job, placement))
         times = {i: k for i, (k, _) in placement.items()}
 
     value = evaluate_times(job.space, job.obj, times)
     bound = improved.bound
+    if (bound.value is None or bound.value < 0) and value <= 0 and _nonnegative(job.obj):
+        bound = LowerBound(0, "trivial: no timetable costs less than 0", bound.conflicts)
+    if bound.conflicts is None and job.conf.shared_interest() and job.conf.weight[BOUNDED] > 0:
+        bound = dataclasses.replace(bound, conflicts=0)     # trivial, but proven: it makes 0 conflicts optimal
     retimed = moved_count(job.obj, times) if job.obj.baseline else None
+    stopped = best.stopped or ("proven optimal" if bound.value is not None and value <= bound.value else "")
     return Result(
         schedule=to_schedule(job.space, placement),
         status="optimal" if bound.value is not None and value <= bound.value else "feasible",
@@ -772,4 +1033,4 @@ def solve(conf: Conference, opts: SolveOptions | None = None) -> Result:
         history=[(first.found_at, first.value)] + best.history,
         retimed=retimed,
         retimed_proven_minimal=(baseline.proven and retimed == baseline.cap) if retimed is not None else None,
-        interrupted=best.interrupted, fallback=fallback)
+        interrupted=best.interrupted, fallback=fallback, stopped=stopped)

@@ -6,6 +6,12 @@ pairwise clash test of every family that links the moved session to another,
 and every counting family's tracker (a room for everyone in every segment: an
 exact bipartite matching, kept incrementally). A move just made may not be
 undone for a while (the tabu tenure), unless it leads to a new best.
+
+The objective's group terms (``goals.group_excess``) are kept exactly by
+counters: per group and segment, how many of its members run there, and per
+session and segment, the weight of the groups where another member runs there
+(what placing the session there costs); a move updates both where a count
+passes 0-1 or 1-2.
 """
 from __future__ import annotations
 
@@ -49,7 +55,88 @@ class Timetable:
             for i in sorted(self.occ[g]):
                 if not self._admit(g, i, self.times[i]):
                     raise NoRoomMatching(f"segment {g}: a counting rule cannot admit its sessions")
+        self._init_groups()
         self.value = evaluate_times(space, obj, self.times)
+
+    # -- group terms: per (group, segment) counters ---------------------------------------------------
+    def _init_groups(self) -> None:
+        space, n = self.space, len(self.space.sessions)
+        self.groups = list(self.obj.group.items())               # (members, weight)
+        self.gof: list[list[int]] = [[] for _ in range(n)]       # session -> its groups
+        self.gcount: list[dict[int, int]] = []                   # group -> segment -> members running there
+        self.gcost: list[dict[int, int]] = [dict() for _ in range(n)]   # session -> segment -> its cost there
+        for gi, (members, w) in enumerate(self.groups):
+            count: dict[int, int] = {}
+            for i in members:
+                self.gof[i].append(gi)
+                if i in self.times:
+                    for g in self.segs[i][self.times[i]]:
+                        count[g] = count.get(g, 0) + 1
+            self.gcount.append(count)
+            for g, c in count.items():
+                for i in members:
+                    if c - self._runs(i, g) >= 1:
+                        self.gcost[i][g] = self.gcost[i].get(g, 0) + w
+
+    def _runs(self, i: int, g: int) -> int:
+        k = self.times.get(i)
+        return int(k is not None and g in self.space.options[i][k].segset)
+
+    def _bump(self, i: int, g: int, w: int) -> None:
+        cost = self.gcost[i]
+        v = cost.get(g, 0) + w
+        if v:
+            cost[g] = v
+        else:
+            cost.pop(g, None)
+
+    def _group_move(self, j: int, old: tuple[int, ...], new: tuple[int, ...]) -> None:
+        """Session j (already at its new option in ``times``) left segments ``old`` for ``new``."""
+        if not self.gof[j]:
+            return
+        gone, came = set(old) - set(new), set(new) - set(old)
+        for gi in self.gof[j]:
+            members, w = self.groups[gi]
+            count = self.gcount[gi]
+            for g in gone:
+                c = count[g]
+                if c == 1:           # no member left there: the others' cost there goes
+                    del count[g]
+                    for x in members:
+                        if x != j:
+                            self._bump(x, g, -w)
+                    continue
+                count[g] = c - 1
+                if c == 2:           # one member left there: it runs alone now
+                    for x in members:
+                        if x != j and self._runs(x, g):
+                            self._bump(x, g, -w)
+            for g in came:
+                c = count.get(g, 0)
+                count[g] = c + 1
+                if c == 0:           # the first member there: the others would now pay there
+                    for x in members:
+                        if x != j:
+                            self._bump(x, g, w)
+                elif c == 1:         # the member already there no longer runs alone
+                    for x in members:
+                        if x != j and self._runs(x, g):
+                            self._bump(x, g, w)
+
+    def _group_cost(self, i: int, k: int, ignore: int) -> int:
+        cost = self.gcost[i]
+        total = sum(cost.get(g, 0) for g in self.segs[i][k])
+        if ignore >= 0 and total and self.gof[ignore]:
+            # without ``ignore``: the groups of both where it is the only other member running
+            mine = set(self.gof[i])
+            for gi in self.gof[ignore]:
+                if gi not in mine:
+                    continue
+                count, w = self.gcount[gi], self.groups[gi][1]
+                for g in self.segs[i][k]:
+                    if self._runs(ignore, g) and count.get(g, 0) - self._runs(i, g) == 1:
+                        total -= w
+        return total
 
     # -- counting rules: every tracker admits, or none ----------------------------------------------
     def _admit(self, g: int, i: int, k: int) -> bool:
@@ -74,6 +161,8 @@ class Timetable:
                 if j != i and j != ignore and j not in seen:
                     seen.add(j)
                     total += partner.get(j, 0)
+        if self.gof[i]:
+            total += self._group_cost(i, k, ignore)
         return total
 
     # -- feasibility of the pairwise rules --------------------------------------------------------------
@@ -117,6 +206,7 @@ class Timetable:
                 if not self._admit(p, i, old):   # pragma: no cover - the old place was admitted
                     raise RuntimeError("lost a place while undoing a move")
             return False
+        self._group_move(i, self.segs[i][old], self.segs[i][k])
         return True
 
 

@@ -19,7 +19,10 @@ that does nothing, so a family implements only what concerns it:
 * ``tracker(space, times)``: an incremental per-segment state for local search,
   for families that count (rooms): see ``Tracker``.
 * ``segment_caps(space, g, items)``: counting limits on the sessions present in
-  one time segment ("at most c of these"), for the lower bound's groups.
+  one time segment ("at most c of these"), for the lower bound's groups. The
+  bound also asks it for a class of similar segments (``g`` one of them, each
+  item with its options in all of them): the limits must then hold in each of
+  those segments, i.e. more options for an item may only loosen them.
 * ``encode(m)``: its CP-SAT constraints; in the explanation's models
   (``m.guards`` set) each requirement is enforced only while its literal holds,
   and one without a literal (``m.dropped(key)``) is dropped: build nothing for it.

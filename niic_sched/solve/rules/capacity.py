@@ -49,7 +49,7 @@ class Capacity(Rule):
         rooms = [r for r in conf.rooms if r.capacity >= least]
         closures = room_closures(pc, rooms, zsess)
         grid_keys, grid_where = pc.grid_keys(zsess)
-        sentence = (f"{len(zs)} sessions expect {least} or more people "
+        sentence = (f"{plural(len(zs), 'session')} expect{'s' if len(zs) == 1 else ''} {least} or more people "
                     f"({listing(f'{session_label(s)}: {s.expected_attendance}' for s in zsess)}) but the "
                     f"{'room' if len(rooms) == 1 else 'rooms'} that seat{'s' if len(rooms) == 1 else ''} them "
                     f"({listing(room_seats(r) for r in rooms)}) "

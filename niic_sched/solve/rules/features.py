@@ -49,7 +49,8 @@ class Features(Rule):
             zsess = [conf.session[z] for z in zs]
             closures = room_closures(pc, rooms, zsess)
             grid_keys, grid_where = pc.grid_keys(zsess)
-            sentence = (f"{len(zs)} sessions need {f} ({listing(session_label(s) for s in zsess)}) but the "
+            sentence = (f"{plural(len(zs), 'session')} need{'s' if len(zs) == 1 else ''} {f} "
+                        f"({listing(session_label(s) for s in zsess)}) but the "
                         f"{'room' if len(rooms) == 1 else 'rooms'} with {f} "
                         f"({listing(room_label(r) for r in rooms)}) {'has' if len(rooms) == 1 else 'have'} only "
                         f"{plural(len(ns), 'free slot')} for them"

@@ -101,7 +101,8 @@ class Plenaries(Rule):
         what = plural(len(ns), "plenary slot") if pc.grid.has_plenary_slots else \
             plural(len(ns), "slot") + " in the whole grid (a plenary runs alone)"
         sessions = [pc.conf.session[z] for z in zs]
-        sentence = (f"{len(zs)} plenaries ({listing(session_label(s) for s in sessions)}) each need a slot of their own, "
+        sentence = (f"{plural(len(zs), 'plenary', 'plenaries')} ({listing(session_label(s) for s in sessions)}) "
+                    f"{'needs a slot of its own' if len(zs) == 1 else 'each need a slot of their own'}, "
                     f"but there {'is' if len(ns) == 1 else 'are'} only {what}"
                     + (f" ({listing(when(d, st) for d, st in slots)})" if slots else "") + ".")
         return [Reason(self.name, sentence,

@@ -104,7 +104,7 @@ class Speakers(Rule):
             biting = [u for u in ranges if len(free([x for x in ranges if x != u])) > len(ns)]
             grid_keys, grid_where = pc.grid_keys(zsess)
             kind = plenaries.slot_kind(pc.grid, zsess)
-            sentence = (f"{speaker_label(sp)} speaks in {len(zs)} sessions "
+            sentence = (f"{speaker_label(sp)} speaks in {plural(len(zs), 'session')} "
                         f"({listing(session_label(s) for s in zsess)}) but is free in only "
                         f"{plural(len(ns), kind + 'slot')}")
             if biting:

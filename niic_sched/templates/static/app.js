@@ -1,9 +1,11 @@
 /*
   static/app.js -- the site's behaviour, copied verbatim to assets/app.js.
   Reads window.NIIC_PROGRAM (assets/program-data.js). No network access, no innerHTML:
-  every text from the program is inserted with textContent.
+  every text from the program is inserted with textContent. Its words come from
+  NIIC_PROGRAM.labels, in the edition's language ({name} placeholders filled in here).
     - stars: toggle a session in the personal agenda, kept in localStorage
-    - filter: track, format, language, free text, "only my agenda"; hides what does not match
+    - filter: track, format, language (every session a person can follow: spoken in it or
+      interpreted into it, data-langs), free text, "only my agenda"; hides what does not match
     - agenda page: the starred sessions by day, overlaps flagged
     - .ics export of the starred sessions, made in the browser
 */
@@ -16,7 +18,15 @@
   var DATA = window.NIIC_PROGRAM || { conference: {}, sessions: {}, order: [], days: [] };
   var CONF = DATA.conference || {};
   var KEY = CONF.key || 'niic-sched:agenda';
+  var LABELS = DATA.labels || {};
   var memory = [];
+
+  // a word of the edition's language, its {name} placeholders filled in
+  function say(key, fallback, values) {
+    var text = typeof LABELS[key] === 'string' ? LABELS[key] : fallback;
+    Object.keys(values || {}).forEach(function (k) { text = text.split('{' + k + '}').join(String(values[k])); });
+    return text;
+  }
 
   function loadStarred() {
     var raw = null;
@@ -42,10 +52,10 @@
       b.setAttribute('aria-pressed', on ? 'true' : 'false');
       var icon = b.querySelector('.star-icon');
       if (icon) icon.textContent = on ? '★' : '☆';
-      var label = b.getAttribute('aria-label') || '';
-      var title = label.replace(/^(Add to|Remove from) my agenda: /, '');
-      b.setAttribute('aria-label', (on ? 'Remove from my agenda: ' : 'Add to my agenda: ') + title);
-      b.title = on ? 'In my agenda (select to remove)' : 'Add to my agenda';
+      var title = b.getAttribute('data-title') || '';
+      b.setAttribute('aria-label', on ? say('remove', 'Remove from my agenda: {title}', { title: title })
+        : say('add', 'Add to my agenda: {title}', { title: title }));
+      b.title = on ? say('inAgenda', 'In my agenda (select to remove)') : say('addShort', 'Add to my agenda');
     }
     var known = Array.from(starred).filter(function (id) { return DATA.sessions[id]; }).length;
     var counts = document.querySelectorAll('[data-agenda-count]');
@@ -62,7 +72,7 @@
     if (ev.target.closest && ev.target.closest('[data-ics]')) { ev.preventDefault(); exportIcs(); return; }
     if (ev.target.closest && ev.target.closest('[data-clear-agenda]')) {
       ev.preventDefault();
-      if (starred.size && window.confirm('Remove every session from your agenda?')) { starred.clear(); saveStarred(); update(); }
+      if (starred.size && window.confirm(say('confirmClear', 'Remove every session from your agenda?'))) { starred.clear(); saveStarred(); update(); }
     }
   });
   window.addEventListener('storage', function (ev) {
@@ -86,7 +96,7 @@
       var el = items[i], ok = true;
       if (track && el.getAttribute('data-track') !== track) ok = false;
       if (ok && format && el.getAttribute('data-format') !== format) ok = false;
-      if (ok && lang && el.getAttribute('data-lang') !== lang) ok = false;
+      if (ok && lang && (' ' + (el.getAttribute('data-langs') || el.getAttribute('data-lang') || '') + ' ').indexOf(' ' + lang + ' ') < 0) ok = false;
       if (ok && only && !starred.has(el.getAttribute('data-session'))) ok = false;
       if (ok && words.length) {
         var hay = el.getAttribute('data-search') || '';
@@ -106,7 +116,7 @@
     var active = track || format || lang || only || words.length;
     var status = document.querySelector('[data-filter-status]');
     if (status) {
-      status.textContent = active ? 'Showing ' + shown + ' of ' + items.length + ' session' + (items.length === 1 ? '' : 's') + '.' : '';
+      status.textContent = active ? say('shown', 'Showing {shown} of {total} sessions.', { shown: shown, total: items.length }) : '';
     }
   }
   if (form) {
@@ -142,11 +152,18 @@
         var s = DATA.sessions[id];
         var li = el('li', 'session line ' + (s.css || ''));
         li.setAttribute('data-agenda-item', id);
-        li.appendChild(el('span', 'line-when', s.start + '–' + s.end));
+        var when = el('span', 'line-when');
+        var range = el('bdi', 'range');
+        range.dir = 'ltr';
+        range.appendChild(el('time', 'range-start', s.start));
+        range.appendChild(document.createTextNode(CONF.rangeSep || '–'));
+        range.appendChild(el('time', 'range-end', s.end));
+        when.appendChild(range);
+        li.appendChild(when);
         var main = el('span', 'line-main');
         var a = el('a', 'line-title', s.title);
         a.href = 'sessions.html#' + s.anchor;
-        a.dir = 'auto';
+        a.dir = s.dir || 'auto';
         if (s.lang) a.lang = s.lang;
         main.appendChild(a);
         var meta = [s.room, s.track, s.format].concat(s.speakers ? [s.speakers] : []).join(' · ');
@@ -157,7 +174,8 @@
         var b = el('button', 'star');
         b.type = 'button';
         b.setAttribute('data-star', id);
-        b.setAttribute('aria-label', 'Remove from my agenda: ' + s.title);
+        b.setAttribute('data-title', s.title);
+        b.setAttribute('aria-label', say('remove', 'Remove from my agenda: {title}', { title: s.title }));
         b.appendChild(el('span', 'star-icon', '★'));
         b.querySelector('.star-icon').setAttribute('aria-hidden', 'true');
         li.appendChild(b);
@@ -166,7 +184,7 @@
           return other !== id && o.startMin < s.endMin && s.startMin < o.endMin;
         });
         if (clashes.length) {
-          li.appendChild(el('p', 'conflict', 'Overlaps with: ' + clashes.map(function (c) { return DATA.sessions[c].title; }).join('; ')));
+          li.appendChild(el('p', 'conflict', say('overlaps', 'Overlaps with: {titles}', { titles: clashes.map(function (c) { return DATA.sessions[c].title; }).join('; ') })));
         }
         ul.appendChild(li);
       });
@@ -195,17 +213,18 @@
     return new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   }
   function buildIcs(ids) {
-    var domain = (CONF.acronym || CONF.name || 'program').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'program';
+    // UID and URL are the ones schedule.ics gives each session (written by niic-sched into
+    // program-data.js), so importing both calendars gives every session once
     var lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//niic-sched//personal agenda//EN', 'CALSCALE:GREGORIAN',
       'METHOD:PUBLISH', 'X-WR-CALNAME:' + icsText(CONF.name || 'Program')];
     var now = stampNow();
     ids.forEach(function (id) {
       var s = DATA.sessions[id];
-      var desc = [s.track, s.format].concat(s.speakers ? ['Speakers: ' + s.speakers] : []).join('\n');
-      lines.push('BEGIN:VEVENT', 'UID:' + icsText(id) + '@' + domain + '.niic-sched', 'DTSTAMP:' + now,
+      var desc = [s.track, s.format].concat(s.speakers ? [say('speakers', 'Speakers: {names}', { names: s.speakers })] : []).join('\n');
+      lines.push('BEGIN:VEVENT', 'UID:' + icsText(s.uid || id), 'DTSTAMP:' + now,
         'DTSTART:' + s.utcStart, 'DTEND:' + s.utcEnd, 'SUMMARY:' + icsText(s.title),
         'LOCATION:' + icsText(s.room), 'DESCRIPTION:' + icsText(desc));
-      if (CONF.url && /^https?:\/\//.test(CONF.url)) lines.push('URL:' + icsText(CONF.url));
+      if (s.url && /^https?:\/\//.test(s.url)) lines.push('URL:' + s.url);
       lines.push('END:VEVENT');
     });
     lines.push('END:VCALENDAR');
@@ -213,7 +232,7 @@
   }
   function exportIcs() {
     var ids = (DATA.order || []).filter(function (id) { return starred.has(id); });
-    if (!ids.length) { window.alert('Your agenda is empty: star sessions first.'); return; }
+    if (!ids.length) { window.alert(say('emptyAgenda', 'Your agenda is empty: star sessions first.')); return; }
     var blob = new Blob([buildIcs(ids)], { type: 'text/calendar;charset=utf-8' });
     var a = document.createElement('a');
     a.href = URL.createObjectURL(blob);
