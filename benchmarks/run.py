@@ -81,6 +81,14 @@ PARTS = ("niic", "plain", "timefold", "cs", "must1", "compare")
 # <= 0.97 x Timefold's and <= 0.90 x the plain model's; seed 11 at 30 s: the median of 3 runs <= 317
 TARGET_VS_TIMEFOLD, TARGET_VS_PLAIN, TARGET_SEED11_MEDIAN = 0.97, 0.90, 317
 MUST1_LIMIT = 30.0
+# issue 13 measured on the instances of ../shared/bench/make_conference.py: when it is there,
+# must1 runs on them too (and on niic-sched's own generator's, which a bare clone has)
+SHARED_GENERATOR = ROOT.parent / "shared" / "bench" / "make_conference.py"
+SHARED_TAG = ", make_conference.py"
+# must1's seeded comparison: niic-sched with attendee conflicts alone weighted, the objective of
+# Timefold's adapter and of the plain model (as issue 13 measured); seed 11 keeps the default weights
+CONFLICTS_ONLY = (("attendee_conflict", 1), ("missed_attendance", 0), ("track_overlap", 0), ("popular_overlap", 0),
+                  ("preferred", 0), ("track_rooms", 0), ("room_fit", 0))
 # issue 8 (kept where they still make sense): seed 11's lower bound >= 290; at 1000 sessions the first
 # valid timetable < 15 s and fewer conflicts than the plain model at 60 s
 TARGET_BOUND, TARGET_FIRST_1000 = 290, 15.0
@@ -190,19 +198,38 @@ class Bench:
         self.started = dt.datetime.now().isoformat(timespec="seconds")
         self.load_at_start = os.getloadavg()
 
-    def instance(self, n, rooms, days, slots, attendees, seed) -> tuple[str, Path]:
+    def instance(self, n, rooms, days, slots, attendees, seed, generator: str = "niic",
+                 conflicts_only: bool = False) -> tuple[str, Path]:
+        """A generated conference: ``generator`` "niic" (niic-sched generate) or "shared"
+        (../shared/bench/make_conference.py, the instances the issues measured on);
+        ``conflicts_only``: weights with attendee conflicts alone (what the peers optimise)."""
         name = f"{n}/{rooms}/{days}/{slots} seed {seed}" + (f", {attendees} attendees" if attendees != 1200 else "")
-        folder = self.work / f"c{n}-{rooms}-{days}-{slots}-s{seed}-a{attendees}"
+        name += SHARED_TAG if generator == "shared" else ""
+        folder = self.work / (f"c{n}-{rooms}-{days}-{slots}-s{seed}-a{attendees}" + ("-shared" if generator == "shared"
+                                                                                     else "") + ("-conflicts" if conflicts_only else ""))
         if not folder.exists():
-            generate_conference(folder, sessions=n, rooms=rooms, days=days, slots=slots, attendees=attendees,
-                                seed=seed)
+            if generator == "shared":
+                subprocess.run([str(PY), str(SHARED_GENERATOR), str(folder), "--sessions", str(n), "--rooms", str(rooms),
+                                "--days", str(days), "--slots", str(slots), "--attendees", str(attendees), "--seed",
+                                str(seed)], check=True, capture_output=True)
+            else:
+                generate_conference(folder, sessions=n, rooms=rooms, days=days, slots=slots, attendees=attendees,
+                                    seed=seed)
+            if conflicts_only:
+                with open(folder / "conference.yaml", "a", encoding="utf-8") as fh:
+                    fh.write("# benchmark: attendee conflicts alone, as the peers optimise\n"
+                             "weights: {" + ", ".join(f"{k}: {v}" for k, v in CONFLICTS_ONLY) + "}\n")
         if name not in self.instances:
             conf = load(folder)
             self.instances[name] = {"folder": folder.name, "sessions": len(conf.sessions), "rooms": len(conf.rooms),
                                     "slots": len(conf.slots), "interest_rows": len(conf.interests),
                                     "generator": f"niic-sched generate DIR --sessions {n} --rooms {rooms} "
                                                  f"--days {days} --slots {slots} --attendees {attendees} "
-                                                 f"--seed {seed}"}
+                                                 f"--seed {seed}" if generator == "niic" else
+                                                 f"python ../shared/bench/make_conference.py DIR --sessions {n} "
+                                                 f"--rooms {rooms} --days {days} --slots {slots} --attendees "
+                                                 f"{attendees} --seed {seed}",
+                                    "weights": "attendee conflicts only" if conflicts_only else "default"}
         return name, folder
 
     def save(self) -> None:
@@ -563,25 +590,8 @@ def median(values: list) -> float | None:
     return float(vals[mid]) if len(vals) % 2 else (vals[mid - 1] + vals[mid]) / 2
 
 
-def must_show(runs, doc) -> list[str]:
+def _must1_section(seeded, seed11, m1, missed) -> list[str]:
     L: list[str] = []
-    m1 = [r for r in runs if r["part"] == "must1"]
-    ladder = [r for r in runs if r["part"] == "ladder"]
-    big = [r for r in ladder if r["instance"].startswith("1000/")]
-    if not (m1 or big):
-        return L
-    missed = has_missed(runs)
-    seeded = [inst for inst in dict.fromkeys(r["instance"] for r in m1) if not inst.endswith("seed 11")]
-    seed11 = [r for r in m1 if r["instance"].endswith("seed 11")]
-    if m1:
-        L.append("## Must show (issue 13)")
-        L.append("")
-        L.append(f"Target 1: on 60/12/3/5 seeds {', '.join(i.split('seed ')[-1] for i in seeded) or '101-106'} at "
-                 f"{MUST1_LIMIT:g} s, niic-sched's total attendee conflicts <= {TARGET_VS_TIMEFOLD} x Timefold's "
-                 f"total and <= {TARGET_VS_PLAIN} x the plain model's; seed 11 at {MUST1_LIMIT:g} s: the median of 3 "
-                 f"niic-sched runs <= {TARGET_SEED11_MEDIAN}. A schedule that breaks a hard rule (or none) has no "
-                 "figure here, and a total with a missing figure is not compared.")
-        L.append("")
     if seeded:
         solvers = (NIIC_SOLVER, TIMEFOLD_SOLVER, PLAIN_SOLVER)
         head = "| instance |" + "".join(f" {s} conflicts |" + (f" {s} missed |" if missed else "") for s in solvers)
@@ -660,7 +670,45 @@ def must_show(runs, doc) -> list[str]:
         if tf:
             L.append(f"* Timefold once: {fmt(conflicts_of(tf))} conflicts ({checker_cell(tf.get('judged') or {})}).")
         L.append("")
+    return L
+
+
+def generator_of(instance: str) -> str:
+    return "make_conference.py (../shared)" if instance.endswith(SHARED_TAG) else "niic-sched generate"
+
+
+def must_show(runs, doc) -> list[str]:
+    L: list[str] = []
+    m1 = [r for r in runs if r["part"] == "must1"]
+    ladder = [r for r in runs if r["part"] == "ladder"]
+    big = [r for r in ladder if r["instance"].startswith("1000/")]
+    if not (m1 or big):
+        return L
+    missed = has_missed(runs)
+    every11 = [r for r in m1 if " seed 11" in r["instance"]]
+    if m1:
+        L.append("## Must show (issue 13)")
+        L.append("")
+        L.append(f"Target 1: on 60/12/3/5 seeds 101-106 at "
+                 f"{MUST1_LIMIT:g} s, niic-sched's total attendee conflicts <= {TARGET_VS_TIMEFOLD} x Timefold's "
+                 f"total and <= {TARGET_VS_PLAIN} x the plain model's; seed 11 at {MUST1_LIMIT:g} s: the median of 3 "
+                 f"niic-sched runs <= {TARGET_SEED11_MEDIAN}. A schedule that breaks a hard rule (or none) has no "
+                 "figure here, and a total with a missing figure is not compared.")
+        L.append("")
+    for gen in dict.fromkeys(generator_of(r["instance"]) for r in m1):
+        seeded = [inst for inst in dict.fromkeys(r["instance"] for r in m1 if generator_of(r["instance"]) == gen)
+                  if " seed 11" not in inst]
+        seed11 = [r for r in every11 if generator_of(r["instance"]) == gen]
+        L.append(f"### Instances of {gen}")
+        L.append("")
+        if seeded:
+            L.append(f"Seeds {', '.join(i.split('seed ')[-1].split(',')[0] for i in seeded)}: niic-sched with "
+                     "attendee conflicts alone weighted (the objective of the Timefold adapter and of the plain "
+                     "model); seed 11 with the default weights.")
+            L.append("")
+        L.extend(_must1_section(seeded, seed11, m1, missed))
     earlier = []
+    seed11 = every11
     bounds = [r.get("conflict_bound") for r in seed11 if r["solver"] == NIIC_SOLVER
               and isinstance(r.get("conflict_bound"), (int, float))]
     if seed11 and any(r["solver"] == NIIC_SOLVER for r in seed11):
@@ -791,6 +839,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cs-no-tags", action="store_true", help="conference-scheduler without tracks as tags")
     ap.add_argument("--seeds", default="101,102,103,104,105,106",
                     help="the seeds of 60/12/3/5 for must1 (default 101-106)")
+    ap.add_argument("--generators", default="shared,niic",
+                    help="must1's instance generators, comma-separated: shared (../shared/bench/make_conference.py, "
+                         "the instances issue 13 measured on; skipped with a note when absent) and niic "
+                         "(niic-sched generate); default both")
     ap.add_argument("--seed11-runs", type=int, default=3, help="niic-sched runs on seed 11 in must1 (--seed 1, 2, "
                     "...; default 3)")
     ap.add_argument("--timefold-startup-not-counted", action="store_true",
@@ -869,15 +921,21 @@ def main(argv: list[str] | None = None) -> int:
                 if "cs" in parts:
                     bench.cs(name, folder, a.cs_limit, "ladder")
         if "must1" in parts:
-            for seed in seeds:
-                name, folder = bench.instance(60, 12, 3, 5, 1200, seed)
-                bench.niic(name, folder, MUST1_LIMIT, "must1")
+            generators = [g.strip() for g in a.generators.split(",") if g.strip()]
+            if "shared" in generators and not SHARED_GENERATOR.is_file():
+                print(f"benchmark: must1 on niic-sched's generator only: {SHARED_GENERATOR} is absent",
+                      flush=True)
+                generators = [g for g in generators if g != "shared"]
+            for gen in generators:
+                for seed in seeds:
+                    name, folder = bench.instance(60, 12, 3, 5, 1200, seed, gen, conflicts_only=True)
+                    bench.niic(name, folder, MUST1_LIMIT, "must1")
+                    bench.timefold(name, folder, MUST1_LIMIT, "must1")
+                    bench.plain(name, folder, [MUST1_LIMIT], "must1")
+                name, folder = bench.instance(60, 12, 3, 5, 1200, 11, gen)
+                for k in range(a.seed11_runs):
+                    bench.niic(name, folder, MUST1_LIMIT, "must1", seed=k + 1, run=k)
                 bench.timefold(name, folder, MUST1_LIMIT, "must1")
-                bench.plain(name, folder, [MUST1_LIMIT], "must1")
-            name, folder = bench.instance(60, 12, 3, 5, 1200, 11)
-            for k in range(a.seed11_runs):
-                bench.niic(name, folder, MUST1_LIMIT, "must1", seed=k + 1, run=k)
-            bench.timefold(name, folder, MUST1_LIMIT, "must1")
         bench.save()
         if "compare" in parts:
             import bench_compare

@@ -22,7 +22,9 @@ from .goals import TimeObjective, evaluate_times, group_costs, group_terms, move
 from .rules import add_hard_rules
 from .space import Space
 
-FULL_MODEL_PAIR_LIMIT = 60_000    # (pairs + group members) x 4 rows above which the start ignores the objective
+FULL_MODEL_PAIR_LIMIT = 20_000    # (pairs + group members) x 4 rows above which the start ignores the objective
+# (at 500 sessions, 10,555 pairs, building and solving that model took 9 s and ended at 25 times the
+# objective the tabu search reaches in 2 s from the plain start: above this it is not worth building)
 # group members above which the start optimises the groups' pair surrogate (TimeObjective.as_pairs):
 # CP-SAT gets further on it in the start's seconds than on the exact group terms (60 sessions,
 # 1,200 attendees: 543 missed against 732 after the same work); below it the start is exact and

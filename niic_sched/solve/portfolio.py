@@ -2,10 +2,13 @@
 process improves the same first timetable with another seed while this one
 computes the lower bound and then searches too; the better result wins.
 
-Each search is a short tabu search (fast single moves) followed by CP-SAT
-large-neighbourhood search. With ``--deterministic`` each search stops on its
-own work limit (CP-SAT's deterministic time and a fixed number of tabu steps),
-so the same inputs, seed and workers give the same timetable.
+This process's search is a short tabu search (``tabu.fast_tabu_search``: the
+whole neighbourhood of single moves judged at once) followed by CP-SAT
+large-neighbourhood search; the second process's is the tabu search throughout
+(``SECOND_TABU_SHARE``): two different searches find more than one search twice.
+With ``--deterministic`` each search stops on its own work limit (CP-SAT's
+deterministic time and a fixed number of tabu steps; both searches then split
+their work alike), so the same inputs, seed and workers give the same timetable.
 
 The second process works under every start method of ``multiprocessing``
 (``fork``, ``forkserver``, ``spawn``): its target (``_child``) and arguments are
@@ -32,11 +35,17 @@ from typing import Callable
 from .goals import TimeObjective, evaluate_times
 from .lns import SearchState, TimeSearch
 from .space import Space
-from .tabu import NoRoomMatching, tabu_search
+from .tabu import NoRoomMatching, fast_tabu_search
 
 log = logging.getLogger(__name__)
 
-TABU_SHARE = 0.15          # of each search's time
+# Of each search's time, the tabu search's (the rest: CP-SAT neighbourhoods). The two searches
+# differ: this process's search is mostly CP-SAT neighbourhoods, the second process's is tabu
+# throughout. Measured at 60 sessions, 30 s (benchmarks/results.md): on niic-sched generate's
+# instances tabu-then-CP-SAT wins, on make_conference.py's tabu alone (420 against 454 on seed
+# 101); the pair of them takes the better of both.
+TABU_SHARE = 0.15
+SECOND_TABU_SHARE = 1.0
 TABU_STEPS_PER_SECOND = 150  # deterministic mode: tabu steps per second of --time-limit
 PARALLEL_MIN_SESSIONS = 20   # below this one search is enough
 SECOND_SEED = 7919           # the second search's seed: --seed + this
@@ -75,7 +84,7 @@ def run_search(space: Space, obj: TimeObjective, times: dict[int, int], *, seed:
                deterministic: bool, moved_cap: int | None, bound: Callable[[], float | None],
                say: Callable[[str], None] | None, t0: float, step: float, label: str = "",
                on_best: Callable[[dict, int], None] | None = None, patience: tuple[float, float] | None = None,
-               done: Callable[[], bool] | None = None) -> Outcome:
+               done: Callable[[], bool] | None = None, tabu_share: float = TABU_SHARE) -> Outcome:
     """One search: tabu, then CP-SAT neighbourhoods, for ``seconds`` (a work limit with
     ``deterministic``). Either ends early when its value meets ``bound()`` (a proven
     optimum), when ``done()`` says so (the other search proved it), or, with ``patience``
@@ -104,14 +113,14 @@ def run_search(space: Space, obj: TimeObjective, times: dict[int, int], *, seed:
     if moved_cap is None:
         # tabu moves do not watch the baseline's move budget; against a baseline only CP-SAT moves run
         if deterministic:
-            steps = int(TABU_STEPS_PER_SECOND * seconds * TABU_SHARE)
+            steps = int(TABU_STEPS_PER_SECOND * seconds * tabu_share)
             count = [0]
 
             def stop_tabu() -> bool:
                 count[0] += 1
                 return count[0] > steps
         else:
-            tabu_end = began + seconds * TABU_SHARE
+            tabu_end = began + seconds * tabu_share
 
             def stop_tabu() -> bool:
                 if time.monotonic() >= tabu_end or done():
@@ -120,7 +129,7 @@ def run_search(space: Space, obj: TimeObjective, times: dict[int, int], *, seed:
                 return b is not None and (found[-1][1] if found else value) <= b
         found: list = []
         try:
-            times, value = tabu_search(space, obj, times, stop_tabu, seed=seed, t0=t0, bound=bound(),
+            times, value = fast_tabu_search(space, obj, times, stop_tabu, seed=seed, t0=t0, bound=bound(),
                                        say=(lambda m: say(m.replace("tabu search", f"tabu search{label}")))
                                        if say else None, on_best=lambda t, v: (found.append((t, v)),
                                                                                 improved(t, v)))
@@ -137,7 +146,7 @@ def run_search(space: Space, obj: TimeObjective, times: dict[int, int], *, seed:
     if interrupted:
         return Outcome(state.times, state.value, history=history, interrupted=True)
     if deterministic:
-        budget = seconds * (1 - TABU_SHARE) * 0.5     # CP-SAT deterministic time runs about twice the clock here
+        budget = seconds * (1 - tabu_share) * 0.5     # CP-SAT deterministic time runs about twice the clock here
         stop = lambda: search.work >= budget          # noqa: E731
     else:
         end = began + seconds
@@ -188,6 +197,7 @@ class _Job:
     relay: bool               # send progress lines to the parent
     label: str = " (2)"
     patience: tuple[float, float] | None = None   # the stopping rule (see run_search)
+    tabu_share: float = SECOND_TABU_SHARE
 
 
 @dataclass(frozen=True)
@@ -273,7 +283,8 @@ def _child(conn, space: Space, obj: TimeObjective, times: dict[int, int], job: _
         out = run_search(space, obj, times, seed=job.seed, seconds=seconds, deterministic=job.deterministic,
                          moved_cap=job.moved_cap, bound=bound, say=say if job.relay else None, t0=job.t0,
                          step=job.step, label=job.label, on_best=None if job.deterministic else publish,
-                         patience=job.patience, done=lambda: bool(shared_done.value))
+                         patience=job.patience, done=lambda: bool(shared_done.value),
+                         tabu_share=TABU_SHARE if job.deterministic else job.tabu_share)
         conn.send(_Finished(out))
     except BaseException as exc:   # pragma: no cover - reported to the parent
         import traceback
