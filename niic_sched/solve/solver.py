@@ -131,6 +131,7 @@ BOUND_WORK_PER_SECOND = 20           # --deterministic: the bound's work units (
 BOUND_SAFETY = 5.0                   # ... and its clock limit, a safety net, this many times its share
 EXACT_ROOMS_LITERALS = 60_000        # session x start x room placements up to which room moves are decided exactly
 CG_MAX_SESSIONS = 400                # above this the column-generation bound is too slow to pay for itself
+DECOMPOSITION_SHARE = 0.2            # of the bound's time: the decomposition bound first, when the CG follows
 # The stopping rule of a re-solve against a baseline ("done when done"): once the baseline's
 # levels are settled, the soft goals are polished until CP-SAT proves them optimal, or until
 # they have not improved for PATIENCE_SECONDS or PATIENCE_SHARE of the time spent so far,
@@ -705,7 +706,10 @@ def improve_phase(job: Job, first: FirstTimetable) -> Improvement:
 
 
 def _lower_bound(job: Job, state: SearchState) -> LowerBound:
-    """The column-generation bound on the timetable objective.
+    """The lower bound on the timetable objective: the decomposition bound
+    (``decompose.py``: the sum of bounds on disjoint parts, which scales), then up to
+    CG_MAX_SESSIONS sessions the column generation on the whole (``bound.py``) with
+    the rest of the time; the larger of the two.
 
     With interests, the bound is computed on attendee conflicts alone: every other
     timetable goal costs at least 0, so weight x that bound also bounds the objective."""
@@ -713,11 +717,11 @@ def _lower_bound(job: Job, state: SearchState) -> LowerBound:
     if not opts.bound or not obj.pair:
         return LowerBound(0 if not obj.pair and not obj.unary else None, "none")
     n = len(space.sessions)
-    if n > CG_MAX_SESSIONS:
-        return LowerBound(None, f"none (skipped above {CG_MAX_SESSIONS} sessions)")
     from .bound import lower_bound
+    from .decompose import decomposition_bound
     name = "bound" if n <= BOUND_LARGE_SESSIONS else "bound_large"
     work = None
+    began = time.monotonic()
     if opts.deterministic:     # a work limit, from shares of the limit only: the same every run
         share = budget.share(name, of=budget.timetable)
         work = max(10, int(BOUND_WORK_PER_SECOND * share))
@@ -727,13 +731,28 @@ def _lower_bound(job: Job, state: SearchState) -> LowerBound:
     w = conf.weight[BOUNDED]
     interest = conf.shared_interest()
     if interest and w > 0:
-        att = time_objective(space, only_goal(conf, BOUNDED))
-        conflicts = evaluate_times(space, att, state.times)
-        b, method = lower_bound(space, att, state.times, time_limit=seconds, stop_at=conflicts, work=work)
-        bound, conflict_bound = w * b, b
+        target = time_objective(space, only_goal(conf, BOUNDED))
+        stop = evaluate_times(space, target, state.times)
+        scale = w
     else:
-        bound, method = lower_bound(space, obj, state.times, time_limit=seconds, stop_at=state.value, work=work)
-        conflict_bound = None
+        target, stop, scale = obj, state.value, 1
+    whole = n <= CG_MAX_SESSIONS      # the column generation on the whole conference follows
+    first = DECOMPOSITION_SHARE if whole else 1.0
+    b, method = decomposition_bound(space, target, time_limit=seconds * first, stop_at=stop,
+                                    work=None if work is None else max(1, int(work * first)))
+    if whole and b < stop:
+        left = seconds - (time.monotonic() - began) if work is None else seconds
+        cg, cg_method = lower_bound(space, target, state.times, time_limit=max(1.0, left), stop_at=stop,
+                                    work=None if work is None else max(1, work - int(work * first)))
+        if cg >= b:
+            method = f"{cg_method}; the decomposition bound before it: {b:g}"
+            b = cg
+        else:
+            method = f"{method}; column generation on the whole: {cg:g} ({cg_method})"
+    elif not whole:
+        method += f"; no column generation on the whole above {CG_MAX_SESSIONS} sessions"
+    bound = scale * b
+    conflict_bound = b if target is not obj else None
     if opts.deterministic:
         if "time limit" in method:
             # cut short by the clock (its safety net): its value would differ from run to run
