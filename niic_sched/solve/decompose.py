@@ -30,9 +30,9 @@ from ..text import plural
 from .goals import TimeObjective
 from .space import Space
 
-PART_STARTS_RATIO = 3.0      # a part holds about this many times as many sessions as the grid has starts
+PART_STARTS_RATIO = 3.5      # a part holds about this many times as many sessions as the grid has starts
 REFINE_PASSES = 8            # local moves between parts after the greedy assignment
-LINK_WEIGHT = 1.0            # a link (speaker, not_with, after...) counts as this share of the mean pair weight
+LINK_WEIGHT = 1.0            # a link between two sessions (any family's pairs) counts as this share of the mean pair weight
 
 
 class SubSpace(Space):
