@@ -92,7 +92,18 @@ def test_solve_reports_the_decomposition_bound_above_the_column_generation_limit
     monkeypatch.setattr(solver_module, "CG_MAX_SESSIONS", 10)
     folder = generated(sessions=40, rooms=6, days=2, slots=5, seed=2)
     conf, space, obj = load_space(folder)
-    result = solve(conf, SolveOptions(time_limit=6, workers=2, seed=1))
+    result = solve(conf, SolveOptions(time_limit=6, workers=2, seed=1, deterministic=True))
     assert result.bound_method.startswith("decomposition into"), result.bound_method
     assert result.lower_bound is not None and 0 <= result.lower_bound <= result.timetable_objective
     assert result.conflict_lower_bound is not None and result.conflict_lower_bound * 10 == result.lower_bound
+
+
+def test_solve_deterministic_reports_the_same_decomposition_bound(generated, monkeypatch):
+    monkeypatch.setattr(solver_module, "CG_MAX_SESSIONS", 10)
+    folder = generated(sessions=40, rooms=6, days=2, slots=5, seed=6)
+    conf, _, _ = load_space(folder)
+    got = [solve(conf, SolveOptions(time_limit=3, workers=2, seed=2, deterministic=True)) for _ in range(2)]
+    # the bound on conflicts is the decomposition's (the objective's may be CP-SAT's, from the first timetable)
+    assert got[0].conflict_lower_bound == got[1].conflict_lower_bound is not None
+    assert got[0].bound_method == got[1].bound_method and got[0].lower_bound == got[1].lower_bound is not None
+    assert got[0].lower_bound <= got[0].timetable_objective
