@@ -9,6 +9,7 @@ import random
 
 import pytest
 
+from niic_sched.check import check_schedule
 from niic_sched.solve import SolveOptions, solve
 from niic_sched.solve import solver as solver_module
 from niic_sched.solve.bound import lower_bound
@@ -107,3 +108,24 @@ def test_solve_deterministic_reports_the_same_decomposition_bound(generated, mon
     assert got[0].conflict_lower_bound == got[1].conflict_lower_bound is not None
     assert got[0].bound_method == got[1].bound_method and got[0].lower_bound == got[1].lower_bound is not None
     assert got[0].lower_bound <= got[0].timetable_objective
+
+
+def test_ctrl_c_in_the_decomposition_keeps_the_best_program(generated, monkeypatch):
+    # Ctrl-C while a part is being bounded: the solver's handling keeps the best program so far
+    from niic_sched.solve import bound as bound_module
+    monkeypatch.setattr(solver_module, "CG_MAX_SESSIONS", 10)
+    calls = []
+    real = bound_module.lower_bound
+
+    def interrupted(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+    monkeypatch.setattr(bound_module, "lower_bound", interrupted)
+    folder = generated(sessions=40, rooms=6, days=2, slots=5, seed=2)
+    conf, _, _ = load_space(folder)
+    result = solve(conf, SolveOptions(time_limit=6, workers=2, seed=1, keep_partial=True))
+    assert len(calls) == 2 and result.interrupted
+    assert len(result.schedule.assignments) == len(conf.sessions)
+    assert check_schedule(conf, result.schedule) == []
