@@ -123,7 +123,8 @@ def results_section(doc: dict) -> list[str]:
     L = ["## Lower bounds (issue 13, must show 3; `benchmarks/bench_bound.py`)", "",
          "Each bound run alone on one core, without an incumbent, on attendee conflicts (weight 1, what `solve` "
          "bounds when there are interests), against the conflicts of one `niic-sched solve --time-limit "
-         f"{next(iter(solves.values()))['time_limit'] if solves else 60:g}` per instance (two cores) when it was run; the load "
+         f"{next(iter(solves.values()))['time_limit'] if solves else 60:g}` per instance (two cores) when it "
+         "was run; the load "
          "average is the machine's (1/5/15 min) before each run. Provisional: the machine was shared. "
          "\"decomposition-cpsat\" with a bound of 0 and every part bounded \"to the end\": CP-SAT proved that each "
          "part has a conflict-free timetable of its own, so no bound on these parts can exceed 0.", "",
@@ -192,16 +193,20 @@ def main() -> None:
     report = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
               "seed": args.seed, "results": rows, "solves": solves}
     write_text_atomic(args.out, json.dumps(report, indent=2) + "\n")
-    print("\n| instance | weights | bound | value | found by solve | gap | wall s | CPU s | load (1/5/15 min) | method |")
+    print("\n| instance | weights | bound | value | found by solve | gap | wall s | CPU s | load (1/5/15 min) "
+          "| method |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r['instance']} | {r['weights']} | {r['bound_kind']} | {r['bound']:g} | {r['found'] if r['found'] is not None else ''} "
+        found = r['found'] if r['found'] is not None else ''
+        print(f"| {r['instance']} | {r['weights']} | {r['bound_kind']} | {r['bound']:g} | {found} "
               f"| {r['gap']} | {r['seconds']} | {r['cpu_seconds']} | {r['load_before']} | {r['method']} |")
     if solves:
-        print("\n| instance | solve limit s | conflicts | timetable objective | bound reported | gap (objective) | load before / after | bound method |")
+        print("\n| instance | solve limit s | conflicts | timetable objective | bound reported | gap (objective) "
+              "| load before / after | bound method |")
         print("|---|---|---|---|---|---|---|---|")
         for size, g in solves.items():
-            print(f"| {size} | {g['time_limit']:g} | {g['conflicts']} | {g['timetable_objective']} | {g['lower_bound']} "
+            print(f"| {size} | {g['time_limit']:g} | {g['conflicts']} | {g['timetable_objective']} "
+                  f"| {g['lower_bound']} "
                   f"| {gap(g['timetable_objective'], g['lower_bound'])} | {g['load_before']} / {g['load_after']} "
                   f"| {g['bound_method']} |")
     print("\n" + "\n".join(results_section(report)))

@@ -32,7 +32,8 @@ from .space import Space
 
 PART_STARTS_RATIO = 3.5      # a part holds about this many times as many sessions as the grid has starts
 REFINE_PASSES = 8            # local moves between parts after the greedy assignment
-LINK_WEIGHT = 1.0            # a link between two sessions (any family's pairs) counts as this share of the mean pair weight
+LINK_WEIGHT = 1.0            # a link between two sessions (any family's pairs) weighs this x the mean pair weight
+WORK_PER_SECOND = 20         # with a work limit, CP-SAT parts get work / this deterministic seconds
 
 
 class SubSpace(Space):
@@ -201,7 +202,8 @@ def decomposition_bound(space: Space, obj: TimeObjective, *, time_limit: float =
             value, finished = 0.0, True
         elif sub == "cpsat":
             value, finished = _cpsat_bound(space, restrict(obj, members, renumber=False), members,
-                                           seconds if work is None else work * share / 20, deterministic=work is not None)
+                                           seconds if work is None else work * share / WORK_PER_SECOND,
+                                           deterministic=work is not None)
             clock |= work is None and not finished
         else:
             part_work = None if left_work is None else max(1, int(left_work * share))

@@ -4,7 +4,8 @@
    (Hall's condition), so a room can be found for every slot. The objective is
    the soft goals that depend on times (attendee conflicts, same-track
    overlaps, preferred times). A first timetable comes from CP-SAT, a lower
-   bound from column generation (``bound.py``), then large-neighbourhood
+   bound (the decomposition bound of ``decompose.py``, then column generation on
+   the whole, ``bound.py``), then large-neighbourhood
    search (``lns.py``) improves it until the time is up or the bound is met.
    Against a baseline (a published schedule) the fewest sessions are retimed
    first, lexicographically.
@@ -66,7 +67,7 @@ class SolveOptions:
     deterministic: bool = False
     progress: Callable[[str], None] | None = None
     baseline: Schedule | None = None     # a published schedule to stay close to
-    bound: bool = True                   # compute a lower bound (column generation)
+    bound: bool = True                   # compute a lower bound (decomposition, column generation)
     keep_partial: bool = False           # on Ctrl-C, finish the best timetable so far (else re-raise)
     start_method: str | None = None      # multiprocessing start method of the second search (None: the best here)
     started: float | None = None         # time.monotonic() when the command began (its loading counts); None: now
@@ -94,8 +95,8 @@ SHARES: dict[str, float] = {
     # cannot be interrupted) is estimated to take longer than this share, the explanation
     # runs in a process of its own, stopped at the deadline; else here (no process start)
     "explanation_inline": 0.25,
-    # of what is left to improve, for the lower bound (column generation, in this process while
-    # the other one searches): up to 150 sessions it converges within about half of a 60 s solve
+    # of what is left to improve, for the lower bound (decomposition, column generation; in this process
+    # while the other one searches): up to 150 sessions it converges within about half of a 60 s solve
     # (120 sessions) and can end the search early; above, it gains less (from 250 sessions the
     # relaxation usually forces no conflict at all, and it says so as soon as it sees it)
     "bound": 0.5,
@@ -678,7 +679,7 @@ def first_timetable(job: Job, baseline: BaselineMoves) -> FirstTimetable:
 
 def improve_phase(job: Job, first: FirstTimetable) -> Improvement:
     """Two searches (tabu, then CP-SAT neighbourhoods) in parallel; this process first
-    computes the lower bound (column generation). Ends on the budget or the bound."""
+    computes the lower bound (decomposition, column generation). Ends on the budget or the bound."""
     budget, opts = job.budget, job.opts
     state = SearchState(first.times, first.value)
     if state.value <= 0 or (first.bound.value is not None and state.value <= first.bound.value):
