@@ -554,6 +554,7 @@ def render(doc: dict, a) -> str:
     L.append("* **size**: one LP row per concurrent slot pair and pair of events that may not be concurrent. Sizes "
              "whose LP would exceed `--cs-max-constraints` are skipped, with the count.")
     L.append("")
+    L += bound_section()
     L.append("## Caveats")
     L.append("")
     L.append(f"* {m['cores']} cores, shared: other engineers' jobs may have run on the same machine during this run "
@@ -576,6 +577,19 @@ def render(doc: dict, a) -> str:
              "memory are those of the whole run.")
     L.append("")
     return "\n".join(L) + "\n"
+
+
+def bound_section() -> list[str]:
+    """The lower bounds' section, from benchmarks/bound.json (benchmarks/bench_bound.py), if it was run."""
+    path = ROOT / "benchmarks" / "bound.json"
+    if not path.is_file():
+        return []
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_bound import results_section
+    try:
+        return results_section(json.loads(path.read_text(encoding="utf-8")))
+    except (KeyError, TypeError, ValueError):      # a bound.json of an earlier version of bench_bound.py
+        return []
 
 
 def verdict(ok: bool | None) -> str:

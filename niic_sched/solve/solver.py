@@ -4,7 +4,8 @@
    (Hall's condition), so a room can be found for every slot. The objective is
    the soft goals that depend on times (attendee conflicts, same-track
    overlaps, preferred times). A first timetable comes from CP-SAT, a lower
-   bound from column generation (``bound.py``), then large-neighbourhood
+   bound (the decomposition bound of ``decompose.py``, then column generation on
+   the whole, ``bound.py``), then large-neighbourhood
    search (``lns.py``) improves it until the time is up or the bound is met.
    Against a baseline (a published schedule) the fewest sessions are retimed
    first, lexicographically.
@@ -66,7 +67,7 @@ class SolveOptions:
     deterministic: bool = False
     progress: Callable[[str], None] | None = None
     baseline: Schedule | None = None     # a published schedule to stay close to
-    bound: bool = True                   # compute a lower bound (column generation)
+    bound: bool = True                   # compute a lower bound (decomposition, column generation)
     keep_partial: bool = False           # on Ctrl-C, finish the best timetable so far (else re-raise)
     start_method: str | None = None      # multiprocessing start method of the second search (None: the best here)
     started: float | None = None         # time.monotonic() when the command began (its loading counts); None: now
@@ -94,8 +95,8 @@ SHARES: dict[str, float] = {
     # cannot be interrupted) is estimated to take longer than this share, the explanation
     # runs in a process of its own, stopped at the deadline; else here (no process start)
     "explanation_inline": 0.25,
-    # of what is left to improve, for the lower bound (column generation, in this process while
-    # the other one searches): up to 150 sessions it converges within about half of a 60 s solve
+    # of what is left to improve, for the lower bound (decomposition, column generation; in this process
+    # while the other one searches): up to 150 sessions it converges within about half of a 60 s solve
     # (120 sessions) and can end the search early; above, it gains less (from 250 sessions the
     # relaxation usually forces no conflict at all, and it says so as soon as it sees it)
     "bound": 0.5,
@@ -130,7 +131,10 @@ AFTER_INTERRUPT_MIN = 5.0            # seconds
 BOUND_WORK_PER_SECOND = 20           # --deterministic: the bound's work units (LPs, thousands of nodes) a second
 BOUND_SAFETY = 5.0                   # ... and its clock limit, a safety net, this many times its share
 EXACT_ROOMS_LITERALS = 60_000        # session x start x room placements up to which room moves are decided exactly
-CG_MAX_SESSIONS = 400                # above this the column-generation bound is too slow to pay for itself
+# above this the column generation on the whole is not run (the decomposition bound alone): at 250
+# sessions (bench_bound, seed 11) its relaxation is 0, proven after about 20 s, more than its share
+CG_MAX_SESSIONS = 200
+DECOMPOSITION_SHARE = 0.2            # of the bound's time: the decomposition bound first, when the CG follows
 # The stopping rule of a re-solve against a baseline ("done when done"): once the baseline's
 # levels are settled, the soft goals are polished until CP-SAT proves them optimal, or until
 # they have not improved for PATIENCE_SECONDS or PATIENCE_SHARE of the time spent so far,
@@ -675,7 +679,7 @@ def first_timetable(job: Job, baseline: BaselineMoves) -> FirstTimetable:
 
 def improve_phase(job: Job, first: FirstTimetable) -> Improvement:
     """Two searches (tabu, then CP-SAT neighbourhoods) in parallel; this process first
-    computes the lower bound (column generation). Ends on the budget or the bound."""
+    computes the lower bound (decomposition, column generation). Ends on the budget or the bound."""
     budget, opts = job.budget, job.opts
     state = SearchState(first.times, first.value)
     if state.value <= 0 or (first.bound.value is not None and state.value <= first.bound.value):
@@ -705,7 +709,10 @@ def improve_phase(job: Job, first: FirstTimetable) -> Improvement:
 
 
 def _lower_bound(job: Job, state: SearchState) -> LowerBound:
-    """The column-generation bound on the timetable objective.
+    """The lower bound on the timetable objective: the decomposition bound
+    (``decompose.py``: the sum of bounds on disjoint parts, which scales), then up to
+    CG_MAX_SESSIONS sessions the column generation on the whole (``bound.py``) with
+    the rest of the time; the larger of the two.
 
     With interests, the bound is computed on attendee conflicts alone: every other
     timetable goal costs at least 0, so weight x that bound also bounds the objective."""
@@ -713,11 +720,11 @@ def _lower_bound(job: Job, state: SearchState) -> LowerBound:
     if not opts.bound or not obj.pair:
         return LowerBound(0 if not obj.pair and not obj.unary else None, "none")
     n = len(space.sessions)
-    if n > CG_MAX_SESSIONS:
-        return LowerBound(None, f"none (skipped above {CG_MAX_SESSIONS} sessions)")
     from .bound import lower_bound
+    from .decompose import decomposition_bound
     name = "bound" if n <= BOUND_LARGE_SESSIONS else "bound_large"
     work = None
+    began = time.monotonic()
     if opts.deterministic:     # a work limit, from shares of the limit only: the same every run
         share = budget.share(name, of=budget.timetable)
         work = max(10, int(BOUND_WORK_PER_SECOND * share))
@@ -727,13 +734,28 @@ def _lower_bound(job: Job, state: SearchState) -> LowerBound:
     w = conf.weight[BOUNDED]
     interest = conf.shared_interest()
     if interest and w > 0:
-        att = time_objective(space, only_goal(conf, BOUNDED))
-        conflicts = evaluate_times(space, att, state.times)
-        b, method = lower_bound(space, att, state.times, time_limit=seconds, stop_at=conflicts, work=work)
-        bound, conflict_bound = w * b, b
+        target = time_objective(space, only_goal(conf, BOUNDED))
+        stop = evaluate_times(space, target, state.times)
+        scale = w
     else:
-        bound, method = lower_bound(space, obj, state.times, time_limit=seconds, stop_at=state.value, work=work)
-        conflict_bound = None
+        target, stop, scale = obj, state.value, 1
+    whole = n <= CG_MAX_SESSIONS      # the column generation on the whole conference follows
+    first = DECOMPOSITION_SHARE if whole else 1.0
+    b, method = decomposition_bound(space, target, time_limit=seconds * first, stop_at=stop,
+                                    work=None if work is None else max(1, int(work * first)))
+    if whole and b < stop:
+        left = seconds - (time.monotonic() - began) if work is None else seconds
+        cg, cg_method = lower_bound(space, target, state.times, time_limit=max(1.0, left), stop_at=stop,
+                                    work=None if work is None else max(1, work - int(work * first)))
+        if cg >= b:
+            method = f"{cg_method}; the decomposition bound before it: {b:g}"
+            b = cg
+        else:
+            method = f"{method}; column generation on the whole: {cg:g} ({cg_method})"
+    elif not whole:
+        method += f"; no column generation on the whole above {CG_MAX_SESSIONS} sessions"
+    bound = scale * b
+    conflict_bound = b if target is not obj else None
     if opts.deterministic:
         if "time limit" in method:
             # cut short by the clock (its safety net): its value would differ from run to run
