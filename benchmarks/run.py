@@ -257,7 +257,7 @@ class Bench:
         out = folder / (f"niic-{limit:g}s.yaml" if seed == 1 else f"niic-{limit:g}s-seed{seed}.yaml")
         r = run_measured([str(NIIC), "solve", str(folder), "-o", str(out), "--time-limit", f"{limit:g}",
                           "--seed", str(seed)], timeout=limit * 3 + 300, workdir=self.work)
-        first = re.search(r"\[\s*([\d.]+)s\] first timetable", r["stderr"])
+        first = re.search(r"\[\s*([\d.]+)s\] (?:timetable: a first valid one|first timetable)", r["stderr"])
         rec = {"part": part, "instance": name, "solver": NIIC_SOLVER, "limit": limit, "run": run, "seed": seed,
                "rc": r["rc"], "timed_out": r["timed_out"], "wall_seconds": r["wall_seconds"],
                "peak_rss_mib": r["peak_rss_mib"], "first_valid_seconds": float(first.group(1)) if first else None,

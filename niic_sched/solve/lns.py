@@ -21,6 +21,7 @@ from .cpmodel import Model, cp_solver
 from .goals import TimeObjective, evaluate_times, group_costs, group_terms, moved_count
 from .rules import add_hard_rules
 from .space import Space
+from .tabu import greedy_timetable
 
 FULL_MODEL_PAIR_LIMIT = 20_000    # (pairs + group members) x 4 rows above which the start ignores the objective
 # (at 500 sessions, 10,555 pairs, building and solving that model took 9 s and ended at 25 times the
@@ -113,6 +114,7 @@ class TimeSearch:
         self.work = 0.0          # deterministic time spent in CP-SAT
         self.moved_cap: int | None = None     # at most this many published sessions retimed (a baseline)
         self.start_bound: float | None = None   # CP-SAT's bound from the start, when it saw the whole objective
+        self.greedy_at: float | None = None     # seconds after t0 when the greedy start was found, if it was
 
     # -- models --------------------------------------------------------------------------------
     def _solver(self, seconds: float, workers: int | None = None) -> cp_model.CpSolver:
@@ -176,6 +178,14 @@ class TimeSearch:
         the whole objective fits in one model, CP-SAT optimises from it for ``seconds``."""
         times = hint
         status = cp_model.FEASIBLE
+        if times is None:
+            # no model first: the greedy start (tabu.greedy_timetable) is found in a fraction of
+            # the time a CP-SAT model takes to build; CP-SAT when it gets stuck
+            times = greedy_timetable(self.space, self.obj, seed=self.seed)
+            if times is not None:
+                self.greedy_at = time.monotonic() - self.t0
+                self.say(f"[{self.greedy_at:6.1f}s] timetable: a first valid one, objective "
+                         f"{evaluate_times(self.space, self.obj, times)} (greedy)")
         if times is None:
             m = self.build(None, None, with_pairs=False)
             m.cp.clear_objective()

@@ -669,7 +669,8 @@ def first_timetable(job: Job, baseline: BaselineMoves) -> FirstTimetable:
         explain_and_raise(job, proven=True)
     if times is None:
         explain_and_raise(job, proven=False)
-    first_valid = progress.first_at if progress.first_at is not None else budget.elapsed()
+    first_valid = (job.search.greedy_at if job.search.greedy_at is not None else
+                   progress.first_at if progress.first_at is not None else budget.elapsed())
     bound = LowerBound()
     if job.search.start_bound is not None:
         bound = LowerBound(int(job.search.start_bound + 0.999999), "CP-SAT")
