@@ -122,3 +122,37 @@ def test_without_a_greedy_start_cp_sat_finds_one(small, monkeypatch):
     monkeypatch.setattr(lns, "greedy_timetable", lambda *a, **k: None)
     result = s.solve(conf, SolveOptions(time_limit=8, seed=1, workers=1))
     assert check_schedule(conf, result.schedule) == []
+
+
+def test_missed_attendance_terms_stay_exact_through_moves(small):
+    import dataclasses
+    conf = small[0]
+    weighted = dataclasses.replace(conf, weights=tuple((k, v) for k, v in conf.weights if k != "missed_attendance")
+                                   + (("missed_attendance", 7),))
+    space = Space(weighted)
+    obj = time_objective(space, weighted)
+    assert obj.group                                   # the goal has terms here
+    times = small[3]
+    tt = Timetable(space, obj, times)
+    table = CostTable(space, obj, tt.times, tt)
+    assert table.value() == evaluate_times(space, obj, tt.times)
+    rng = random.Random(5)
+    moved = 0
+    while moved < 150:
+        i = rng.randrange(len(space.sessions))
+        k = rng.randrange(len(space.options[i]))
+        if k == tt.times[i]:
+            continue
+        predicted = table.value() + round(float(table.deltas()[table.first[i] + k]))
+        if not tt.relocate(i, k):
+            continue
+        table.move(i, k)
+        moved += 1
+        assert table.value() == evaluate_times(space, obj, tt.times) == predicted
+    steps = [0]
+
+    def stop():
+        steps[0] += 1
+        return steps[0] > 200
+    best, value = fast_tabu_search(space, obj, times, stop, seed=1)
+    assert value == evaluate_times(space, obj, best) <= evaluate_times(space, obj, times)

@@ -78,6 +78,8 @@ class Timetable:
         self.gof: list[list[int]] = [[] for _ in range(n)]       # session -> its groups
         self.gcount: list[dict[int, int]] = []                   # group -> segment -> members running there
         self.gcost: list[dict[int, int]] = [dict() for _ in range(n)]   # session -> segment -> its cost there
+        self.on_bump: Callable[[int, int, int], None] | None = None     # told of every change of gcost
+        self.gvalue = 0                                                 # the group terms' total
         for gi, (members, w) in enumerate(self.groups):
             count: dict[int, int] = {}
             for i in members:
@@ -86,6 +88,7 @@ class Timetable:
                     for g in self.segs[i][self.times[i]]:
                         count[g] = count.get(g, 0) + 1
             self.gcount.append(count)
+            self.gvalue += w * sum(c - 1 for c in count.values() if c > 1)
             for g, c in count.items():
                 for i in members:
                     if c - self._runs(i, g) >= 1:
@@ -96,6 +99,8 @@ class Timetable:
         return int(k is not None and g in self.space.options[i][k].segset)
 
     def _bump(self, i: int, g: int, w: int) -> None:
+        if self.on_bump is not None:
+            self.on_bump(i, g, w)
         cost = self.gcost[i]
         v = cost.get(g, 0) + w
         if v:
@@ -113,6 +118,8 @@ class Timetable:
             count = self.gcount[gi]
             for g in gone:
                 c = count[g]
+                if c >= 2:
+                    self.gvalue -= w
                 if c == 1:           # no member left there: the others' cost there goes
                     del count[g]
                     for x in members:
@@ -127,6 +134,8 @@ class Timetable:
             for g in came:
                 c = count.get(g, 0)
                 count[g] = c + 1
+                if c >= 1:
+                    self.gvalue += w
                 if c == 0:           # the first member there: the others would now pay there
                     for x in members:
                         if x != j:
@@ -354,7 +363,7 @@ class CostTable:
     whole neighbourhood's deltas are one array subtraction: thousands of moves
     judged per millisecond, where ``Timetable.cost_at`` judges one."""
 
-    def __init__(self, space: Space, obj: TimeObjective, times: dict[int, int]):
+    def __init__(self, space: Space, obj: TimeObjective, times: dict[int, int], tt: Timetable | None = None):
         import numpy as np
         self.np = np
         n = len(space.sessions)
@@ -385,6 +394,27 @@ class CostTable:
         for j in range(n):
             idx = self.overlapping(int(self.cur[j]))
             self.cost[idx] += self.w[self.owner[idx], j]
+        # group terms (missed attendance): what each option would cost its session in the groups, from
+        # the timetable's per-session, per-segment costs (``Timetable.gcost``), kept up to date through its
+        # ``on_bump``; ``group_value`` is their total (``Timetable.gvalue``)
+        self.tt = tt if obj.group else None
+        self.group = None
+        if self.tt is not None:
+            self.own_cover: list[dict[int, list[int]]] = [dict() for _ in range(n)]
+            for i, opts in enumerate(space.options):
+                for k, o in enumerate(opts):
+                    for g in o.segs:
+                        self.own_cover[i].setdefault(g, []).append(int(self.first[i]) + k)
+            self.group = np.zeros(total, dtype=np.float64)
+            for i, per in enumerate(tt.gcost):
+                for g, w in per.items():
+                    self._bump(i, g, w)
+            tt.on_bump = self._bump
+
+    def _bump(self, i: int, g: int, w: int) -> None:
+        idx = self.own_cover[i].get(g)
+        if idx:
+            self.group[idx] += w
 
     def overlapping(self, o: int):
         """The options (of every session, o's own included) that share a segment with option o."""
@@ -409,11 +439,13 @@ class CostTable:
         """The objective where everyone is now: unary terms once, each pair term seen from
         both of its sessions (exact: integer sums in floating point)."""
         here = self.cur
-        return int(round((float(self.cost[here].sum()) + float(self.unary[here].sum())) / 2))
+        pairs = int(round((float(self.cost[here].sum()) + float(self.unary[here].sum())) / 2))
+        return pairs + (self.tt.gvalue if self.tt is not None else 0)
 
     def deltas(self):
         """For every option: its cost minus its session's cost where it is now."""
-        return self.cost - self.cost[self.cur[self.owner]]
+        cost = self.cost if self.group is None else self.cost + self.group
+        return cost - cost[self.cur[self.owner]]
 
 
 def fast_tabu_search(space: Space, obj: TimeObjective, times: dict[int, int], stop: Callable[[], bool], *,
@@ -424,13 +456,11 @@ def fast_tabu_search(space: Space, obj: TimeObjective, times: dict[int, int], st
     when it costs; a move to a new best ignores the tabu. A session just moved may not
     return to where it was for a tenure that grows with the number of sessions in
     conflict. When no single move is allowed, two sessions swap starts. Stuck for
-    long, it restarts from its best with a few random moves. Pair and unary terms
-    only: with group terms (missed attendance) ``tabu_search`` runs instead."""
-    if obj.group:
-        return tabu_search(space, obj, times, stop, seed=seed, say=say, t0=t0, bound=bound, on_best=on_best)
+    long, it restarts from its best with a few random moves. Group terms (missed
+    attendance) are kept exactly by the timetable's counters (``CostTable.group``)."""
     import numpy as np
     tt = Timetable(space, obj, times)
-    table = CostTable(space, obj, tt.times)
+    table = CostTable(space, obj, tt.times, tt)
     rng = random.Random(seed)
     nrng = np.random.default_rng(seed)
     n = len(space.sessions)
@@ -497,7 +527,7 @@ def fast_tabu_search(space: Space, obj: TimeObjective, times: dict[int, int], st
                 k = rng.randrange(len(space.options[i]))
                 if tt.allowed(i, k):
                     tt.relocate(i, k)
-            table = CostTable(space, obj, tt.times)
+            table = CostTable(space, obj, tt.times, tt)
             value = table.value()
             tabu_until[:] = 0
             since_best = 0
