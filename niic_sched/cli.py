@@ -7,6 +7,7 @@ found within the limits (one may exist), 130 interrupted.
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Callable
@@ -977,7 +978,17 @@ def interests_import(survey, folder, shape, attendee_column, column, sheet, cuto
 
 
 def main() -> None:  # pragma: no cover - console script
-    cli(prog_name="niic-sched")
+    try:
+        cli(prog_name="niic-sched")
+    except SystemExit as exc:
+        if exc.code == EXIT_INTERRUPTED:
+            # Ctrl-C: the message is out and nothing is half-written (atomic writes, cleaned up on
+            # the way here); skip the interpreter's teardown of a large model (a 1000-session
+            # explanation spent up to half a second freeing it) so the command ends at once
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(EXIT_INTERRUPTED)
+        raise
 
 
 if __name__ == "__main__":  # pragma: no cover
