@@ -270,8 +270,21 @@ def _child(conn, space: Space, obj: TimeObjective, times: dict[int, int], job: _
         v = shared_bound.value
         return None if v < 0 else v
 
+    # with group terms (missed attendance) this search runs on their pair surrogate
+    # (TimeObjective.as_pairs: C(c, 2) >= c - 1 for c wanted sessions at once, equal up to two),
+    # which the fast tabu search keeps in its cost table alone, while the parent's search works
+    # on the exact terms; what it publishes and returns is valued exactly. Measured: with the
+    # exact terms in both searches, weighting missed attendance missed more than weighting
+    # pairs (benchmarks/missed.md). The surrogate is never a bound: it is not compared to one
+    # except as surrogate >= exact (reaching the bound on it reaches it exactly too).
+    search_obj = obj.as_pairs() if obj.group else obj
+
     def publish(best: dict, value: int) -> None:   # the parent may start from it after its bound
+        if search_obj is not obj:
+            value = evaluate_times(space, obj, best)
         with shared_value.get_lock():
+            if value >= shared_value.value and search_obj is not obj:
+                return      # a better surrogate can be worse exactly: keep what was published
             for i in range(n):
                 shared_best[i] = best[i]
             shared_value.value = value
@@ -280,11 +293,16 @@ def _child(conn, space: Space, obj: TimeObjective, times: dict[int, int], job: _
         conn.send(_Said(text))
 
     try:
-        out = run_search(space, obj, times, seed=job.seed, seconds=seconds, deterministic=job.deterministic,
+        out = run_search(space, search_obj, times, seed=job.seed, seconds=seconds, deterministic=job.deterministic,
                          moved_cap=job.moved_cap, bound=bound, say=say if job.relay else None, t0=job.t0,
                          step=job.step, label=job.label, on_best=None if job.deterministic else publish,
                          patience=job.patience, done=lambda: bool(shared_done.value),
                          tabu_share=TABU_SHARE if job.deterministic else job.tabu_share)
+        if search_obj is not obj:
+            out.value = evaluate_times(space, obj, out.times)
+            if not job.deterministic and shared_value.value < out.value:   # its exact best was on the way
+                out.times = {i: shared_best[i] for i in range(n)}
+                out.value = evaluate_times(space, obj, out.times)
         conn.send(_Finished(out))
     except BaseException as exc:   # pragma: no cover - reported to the parent
         import traceback
