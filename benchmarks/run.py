@@ -687,6 +687,48 @@ def _must1_section(seeded, seed11, m1, missed) -> list[str]:
     return L
 
 
+def _bound_targets(ladder) -> list[str]:
+    """Issue 13's must-show 3 from the ladder's `solve --time-limit 60` runs: the bound
+    niic-sched reports (meta) against the conflicts of the program it wrote."""
+    rows = {r["instance"].split(" seed")[0]: r for r in ladder if r["solver"] == NIIC_SOLVER and r["limit"] == 60}
+    if not rows:
+        return []
+    L = ["**Target 3 (lower bounds), from the ladder's niic-sched runs at 60 s:** a gap <= 25 % at 120/16/3/6; "
+         "at 250/24/3/8 and 1000/40/3/11 a bound above 0, or the program proven optimal.", ""]
+    for size, rule in (("120/16/3/6", "gap"), ("250/24/3/8", "positive"), ("1000/40/3/11", "positive")):
+        r = rows.get(size)
+        if r is None:
+            L.append(f"* {size}: not run")
+            continue
+        c, b = conflicts_of(r), r.get("conflict_bound")
+        if c is None:
+            L.append(f"* {size}: no valid program: **MISS**")
+            continue
+        if rule == "gap":
+            ok = b is not None and (c == 0 or (c - b) / c <= 0.25)
+            L.append(f"* {size}: {c} conflicts, bound {fmt(b)}, gap {gap(c, b)}: {verdict(ok)}")
+        else:
+            ok = c == 0 or (b is not None and b > 0)
+            L.append(f"* {size}: {c} conflicts, bound {fmt(b)}"
+                     f"{' (0 conflicts: optimal)' if c == 0 else ''}: {verdict(ok)}")
+    L.append("")
+    r5, r10 = rows.get("500/30/3/10"), rows.get("1000/40/3/11")
+    if r5 or r10:
+        L.append("**Target 5 (scale), from the same runs:** 500/30/3/10: 0 conflicts within 60 s; "
+                 "1000/40/3/11 with 5,000 attendees: <= 30 conflicts at 60 s and the first valid program < 3 s "
+                 "after loading.")
+        L.append("")
+        if r5:
+            c = conflicts_of(r5)
+            L.append(f"* 500/30/3/10: {fmt(c)} conflicts at 60 s: {verdict(c == 0)}")
+        if r10:
+            c, first = conflicts_of(r10), r10.get("first_valid_seconds")
+            L.append(f"* 1000/40/3/11: {fmt(c)} conflicts at 60 s: {verdict(c is not None and c <= 30)}; first valid "
+                     f"program at {fmt(first)} s: {verdict(first is not None and first < 3)}")
+        L.append("")
+    return L
+
+
 def generator_of(instance: str) -> str:
     return "make_conference.py (../shared)" if instance.endswith(SHARED_TAG) else "niic-sched generate"
 
@@ -721,6 +763,7 @@ def must_show(runs, doc) -> list[str]:
                      "model); seed 11 with the default weights.")
             L.append("")
         L.extend(_must1_section(seeded, seed11, m1, missed))
+    L.extend(_bound_targets(ladder))
     earlier = []
     seed11 = every11
     bounds = [r.get("conflict_bound") for r in seed11 if r["solver"] == NIIC_SOLVER
