@@ -31,7 +31,7 @@ from niic_sched.solve.cpmodel import cp_solver
 from niic_sched.solve.goals import evaluate_times, time_objective
 from niic_sched.solve.lns import TimeSearch
 from niic_sched.solve.space import Space
-from niic_sched.solve.tabu import Timetable, tabu_search
+from niic_sched.solve.tabu import Timetable, fast_tabu_search
 
 D0 = dt.date(2026, 10, 20)
 GOAL = "missed_attendance"
@@ -192,7 +192,7 @@ def test_tabu_search_reports_the_value_of_its_timetable(generated):
         steps[0] += 1
         return steps[0] > 200
 
-    best, value = tabu_search(space, obj, times, stop, seed=3)
+    best, value = fast_tabu_search(space, obj, times, stop, seed=3)
     assert value == evaluate_times(space, obj, best)
     sched = Schedule(tuple(Assignment(space.sessions[i].id, space.options[i][k].date, space.options[i][k].start, "x")
                            for i, k in best.items()))

@@ -1,7 +1,8 @@
-"""Tabu search on the timetable: fast single-session moves and swaps.
+"""Tabu search on the timetable (single-session moves and swaps), and a greedy first timetable.
 
-Complements the CP-SAT neighbourhoods of ``lns.py``: thousands of cheap moves
-per second, each checked against the hard rules through the rule registry: the
+Complements the CP-SAT neighbourhoods of ``lns.py``: the whole neighbourhood of
+single moves is judged at each step from a cost table (``CostTable``), and the
+move made is checked against the hard rules through the rule registry: the
 pairwise clash test of every family that links the moved session to another,
 and every counting family's tracker (a room for everyone in every segment: an
 exact bipartite matching, kept incrementally). A move just made may not be
@@ -262,96 +263,6 @@ class Timetable:
             return False
         self._group_move(i, self.segs[i][old], self.segs[i][k])
         return True
-
-
-def tabu_search(space: Space, obj: TimeObjective, times: dict[int, int], stop: Callable[[], bool], *,
-                seed: int = 0, sample: int = 60, say: Callable[[str], None] | None = None,
-                t0: float | None = None, bound: float | None = None, on_best=None) -> tuple[dict[int, int], int]:
-    """Improve ``times``; returns the best timetable found and its objective."""
-    tt = Timetable(space, obj, times)
-    rng = random.Random(seed)
-    n = len(space.sessions)
-    movable = [i for i in range(n) if len(space.options[i]) > 1]
-    if not movable:
-        return dict(tt.times), tt.value
-    best_times, best_value = dict(tt.times), tt.value
-    tabu: dict[tuple[int, int], int] = {}
-    it = 0
-    since_best = 0
-    last_said = 0.0
-    while not stop():
-        if bound is not None and best_value <= bound:
-            break
-        it += 1
-        cand = movable if len(movable) <= sample else rng.sample(movable, sample)
-        moves = []
-        for i in cand:
-            k0 = tt.times[i]
-            here = tt.cost_at(i, k0)
-            for k in range(len(space.options[i])):
-                if k == k0:
-                    continue
-                delta = tt.cost_at(i, k) - here
-                moves.append((delta, rng.random(), i, k))
-        moves.sort()
-        done = False
-        for delta, _, i, k in moves:
-            aspiration = tt.value + delta < best_value
-            if tabu.get((i, k), 0) > it and not aspiration:
-                continue
-            if not tt.allowed(i, k):
-                continue
-            k0 = tt.times[i]
-            if tt.relocate(i, k):
-                tt.value += delta
-                tabu[(i, k0)] = it + 7 + rng.randrange(10)
-                done = True
-                break
-        if not done:
-            # a swap of two sessions between their starts, when no single move fits
-            i = rng.choice(movable)
-            k0 = tt.times[i]
-            for k in rng.sample(range(len(space.options[i])), len(space.options[i])):
-                if k == k0:
-                    continue
-                others = {j for g in tt.segs[i][k] for j in tt.occ[g]}
-                for j in sorted(others):
-                    q0 = tt.times[j]
-                    q = space.option_at(j, space.options[i][k0].date, space.options[i][k0].start)
-                    if q is None or not tt.allowed(j, q, ignore=i, moved={i: k}) \
-                            or not tt.allowed(i, k, ignore=j, moved={j: q}):
-                        continue
-                    before = tt.cost_at(i, k0) + tt.cost_at(j, q0, ignore=i)
-                    if not tt.relocate(j, q):
-                        continue
-                    if not tt.relocate(i, k):
-                        tt.relocate(j, q0)
-                        continue
-                    after = tt.cost_at(i, k) + tt.cost_at(j, q, ignore=i)
-                    tt.value += after - before
-                    tabu[(i, k0)] = tabu[(j, q0)] = it + 7 + rng.randrange(10)
-                    done = True
-                    break
-                if done:
-                    break
-        since_best += 1
-        if tt.value < best_value:
-            best_value, best_times = tt.value, dict(tt.times)
-            since_best = 0
-            if on_best:
-                on_best(best_times, best_value)
-            if say and t0 is not None and time.monotonic() - last_said >= 0.5:   # progress, not a flood
-                last_said = time.monotonic()
-                say(f"[{last_said - t0:6.1f}s] timetable tabu search: objective {best_value}")
-        if since_best > 400:      # stuck: shake a few sessions at random, from the best
-            tt = Timetable(space, obj, best_times)
-            for i in rng.sample(movable, min(len(movable), 4)):
-                k = rng.randrange(len(space.options[i]))
-                if tt.allowed(i, k):
-                    tt.relocate(i, k)
-            tt.value = evaluate_times(space, obj, tt.times)
-            since_best = 0
-    return best_times, best_value
 
 
 # -- the fast search: every move's cost kept in one array ------------------------------------------
