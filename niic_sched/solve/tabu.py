@@ -242,27 +242,13 @@ class Timetable:
     def relocate(self, i: int, k: int) -> bool:
         """Move session i to option k if every counting rule admits it in every segment; else change nothing."""
         old = self.times[i]
-        for g in self.segs[i][old]:
-            self.occ[g].discard(i)
-            self._release(g, i)
-        self.times[i] = k
-        placed = []
-        for g in self.segs[i][k]:
-            if self._admit(g, i, k):
-                self.occ[g].add(i)
-                placed.append(g)
-                continue
-            for p in placed:
-                self.occ[p].discard(i)
-                self._release(p, i)
-            self.times[i] = old
-            for p in self.segs[i][old]:
-                self.occ[p].add(i)
-                if not self._admit(p, i, old):   # pragma: no cover - the old place was admitted
-                    raise RuntimeError("lost a place while undoing a move")
-            return False
-        self._group_move(i, self.segs[i][old], self.segs[i][k])
-        return True
+        self.unplace(i)
+        if self.place(i, k):
+            self._group_move(i, self.segs[i][old], self.segs[i][k])
+            return True
+        if not self.place(i, old):   # pragma: no cover - the old place was admitted
+            raise RuntimeError("lost a place while undoing a move")
+        return False
 
 
 # -- the fast search: every move's cost kept in one array ------------------------------------------
