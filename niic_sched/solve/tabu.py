@@ -515,7 +515,6 @@ def _greedy_try(space: Space, obj: TimeObjective, order: list[int], rng: random.
     back in the queue (at most ``GREEDY_EVICTIONS`` per session in all)."""
     from collections import deque
     tt = Timetable(space, obj, {})
-    partner = tt.partner
     crowd = [0] * len(space.segments)
     queue = deque(order)
     evictions = 0
@@ -525,14 +524,7 @@ def _greedy_try(space: Space, obj: TimeObjective, order: list[int], rng: random.
         opts = space.options[i]
         ranked = []
         for k, o in enumerate(opts):
-            cost = obj.unary.get((i, k), 0)
-            seen: set[int] = set()
-            for g in o.segs:
-                for j in tt.occ[g]:
-                    if j not in seen:
-                        seen.add(j)
-                        cost += partner[i].get(j, 0)
-            ranked.append((cost, sum(crowd[g] for g in o.segs) / len(o.segs), rng.random(), k))
+            ranked.append((tt.cost_at(i, k), sum(crowd[g] for g in o.segs) / len(o.segs), rng.random(), k))
         ranked.sort()
         done = False
         for *_, k in ranked:
