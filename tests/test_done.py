@@ -107,3 +107,33 @@ def test_the_report_and_meta_say_why_the_solve_stopped(tmp_path, cli):
     meta = read_schedule(new).meta
     assert str(meta["stopped"]).startswith(DONE), meta
     assert "stopped" in r.stderr
+
+
+def test_a_room_change_alone_is_decided_with_every_start_held(tmp_path, monkeypatch):
+    """No published session needs a new time, but one must change room: n needs the only
+    projector room on the only day it may run (pinned to day 1), where p is published in
+    it. The re-solve keeps every start (0 retimed, proven), moves p alone to the other
+    room, and says the placement is optimal: the room level is solved with every published
+    start held (``exact_baseline``'s held model), not re-minimised over every start."""
+    days = [{"date": DAY1, "slots": [{"start": "10:30", "end": "11:45"}]},
+            {"date": DAY2, "slots": [{"start": "10:30", "end": "11:45"}]}]
+    folder = write_conf(tmp_path / "c", days=days, sessions=[
+        dict(id="p", track="a"), dict(id="q", track="b"),
+        dict(id="n", track="c", requires=["projector"], pin={"day": DAY1})])
+    conf = load(folder)
+    d1, d2 = conf.days[0].date, conf.days[1].date
+    published = Schedule((Assignment("p", d1, 630, "r1"), Assignment("q", d2, 630, "r2")))
+    assert not everything_can_stay(conf, published)
+    from niic_sched.solve import solver as phases
+    caps = []
+    real = phases._lexicographic
+    monkeypatch.setattr(phases, "_lexicographic", lambda *a, **k: caps.append(k.get("retimed_cap")) or real(*a, **k))
+    result = solve(conf, SolveOptions(time_limit=30, workers=2, baseline=published))
+    assert 0 in caps                     # the held model: retimed at their proven 0, not minimised
+    assert check_schedule(conf, result.schedule) == []
+    assert moves(conf, result, published) == (0, 1)
+    at = result.schedule.by_session
+    assert (at["p"].day, at["p"].room) == (d1, "r2") and (at["n"].day, at["n"].room) == (d1, "r1")
+    assert (at["q"].day, at["q"].room) == (d2, "r2")
+    assert result.retimed == 0 and result.retimed_proven_minimal is True
+    assert result.status == "optimal" and result.stopped == "proven optimal", result.stopped
