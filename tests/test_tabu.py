@@ -134,7 +134,7 @@ def test_missed_attendance_terms_stay_exact_through_moves(small):
     assert obj.group                                   # the goal has terms here
     times = small[3]
     tt = Timetable(space, obj, times)
-    table = CostTable(space, obj, tt.times, tt)
+    table = CostTable(space, obj, tt.times)
     assert table.value() == evaluate_times(space, obj, tt.times)
     rng = random.Random(5)
     moved = 0

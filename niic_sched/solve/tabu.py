@@ -16,6 +16,7 @@ passes 0-1 or 1-2.
 """
 from __future__ import annotations
 
+import dataclasses
 import random
 import time
 from typing import Callable
@@ -260,7 +261,7 @@ class CostTable:
     whole neighbourhood's deltas are one array subtraction: thousands of moves
     judged per millisecond, where ``Timetable.cost_at`` judges one."""
 
-    def __init__(self, space: Space, obj: TimeObjective, times: dict[int, int], tt: Timetable | None = None):
+    def __init__(self, space: Space, obj: TimeObjective, times: dict[int, int]):
         import numpy as np
         self.np = np
         n = len(space.sessions)
@@ -291,27 +292,10 @@ class CostTable:
         for j in range(n):
             idx = self.overlapping(int(self.cur[j]))
             self.cost[idx] += self.w[self.owner[idx], j]
-        # group terms (missed attendance): what each option would cost its session in the groups, from
-        # the timetable's per-session, per-segment costs (``Timetable.gcost``), kept up to date through its
-        # ``on_bump``; ``group_value`` is their total (``Timetable.gvalue``)
-        self.tt = tt if obj.group else None
-        self.group = None
-        if self.tt is not None:
-            self.own_cover: list[dict[int, list[int]]] = [dict() for _ in range(n)]
-            for i, opts in enumerate(space.options):
-                for k, o in enumerate(opts):
-                    for g in o.segs:
-                        self.own_cover[i].setdefault(g, []).append(int(self.first[i]) + k)
-            self.group = np.zeros(total, dtype=np.float64)
-            for i, per in enumerate(tt.gcost):
-                for g, w in per.items():
-                    self._bump(i, g, w)
-            tt.on_bump = self._bump
-
-    def _bump(self, i: int, g: int, w: int) -> None:
-        idx = self.own_cover[i].get(g)
-        if idx:
-            self.group[idx] += w
+        # group terms (missed attendance), kept by ``GroupTerms``: what each option would cost its
+        # session in the groups, and their total
+        self.groups = GroupTerms(space, obj, self) if obj.group else None
+        self.group = self.groups.gopt if self.groups is not None else None
 
     def overlapping(self, o: int):
         """The options (of every session, o's own included) that share a segment with option o."""
@@ -331,18 +315,105 @@ class CostTable:
         self.cost[a] -= self.w[self.owner[a], j]
         self.cost[b] += self.w[self.owner[b], j]
         self.cur[j] = new
+        if self.groups is not None:
+            self.groups.move(j, self.segs[old], self.segs[new])
 
     def value(self) -> int:
         """The objective where everyone is now: unary terms once, each pair term seen from
         both of its sessions (exact: integer sums in floating point)."""
         here = self.cur
         pairs = int(round((float(self.cost[here].sum()) + float(self.unary[here].sum())) / 2))
-        return pairs + (self.tt.gvalue if self.tt is not None else 0)
+        return pairs + (self.groups.value() if self.groups is not None else 0)
 
     def deltas(self):
         """For every option: its cost minus its session's cost where it is now."""
         cost = self.cost if self.group is None else self.cost + self.group
         return cost - cost[self.cur[self.owner]]
+
+
+class GroupTerms:
+    """The group terms (``goals.group_excess``: each member of a group beyond the first
+    running at one segment costs the group's weight) for ``CostTable``, in arrays: per
+    group and segment, how many members run there (``count``); per session and segment,
+    what the session would pay there against the others (``at``: the weights of its
+    groups with another member running there); per option, the sum over its segments
+    (``gopt``). A move of session j changes only its groups' counts at the segments it
+    left or entered; the sessions they touch are found at once (``_mates``), so a move
+    costs a few array operations, not a loop over every member of every group."""
+
+    def __init__(self, space: Space, obj: TimeObjective, table: "CostTable"):
+        np = table.np
+        self.np, self.table = np, table
+        n, nseg = len(space.sessions), len(space.segments)
+        members = list(obj.group.items())
+        self.w = np.array([w for _, w in members], dtype=np.float64)
+        ng = len(members)
+        self.count = np.zeros((ng, nseg), dtype=np.int64)
+        self.here = np.zeros((n, nseg), dtype=np.float64)        # 1 where the session runs now
+        for i in range(n):
+            self.here[i, list(table.segs[int(table.cur[i])])] = 1.0
+        of: list[list[int]] = [[] for _ in range(n)]
+        for gi, (ms, _) in enumerate(members):
+            for i in ms:
+                of[i].append(gi)
+                self.count[gi] += self.here[i].astype(np.int64)
+        self.of = [np.array(g, dtype=np.int64) for g in of]
+        # per session j: for every (group of j, member of it) pair, the group's place in of[j] and the member
+        self._mates = []
+        for j in range(n):
+            loc, mate = [], []
+            for x, gi in enumerate(of[j]):
+                for i in members[gi][0]:
+                    loc.append(x)
+                    mate.append(i)
+            self._mates.append((np.array(loc, dtype=np.int64), np.array(mate, dtype=np.int64)))
+        # one[i, s]: weight of i's groups with a member at s; alone[i, s]: ... with exactly one
+        self.one = np.zeros((n, nseg), dtype=np.float64)
+        self.alone = np.zeros((n, nseg), dtype=np.float64)
+        for gi, (ms, w) in enumerate(members):
+            c = self.count[gi]
+            idx = list(ms)
+            self.one[idx] += w * (c >= 1)
+            self.alone[idx] += w * (c == 1)
+        self.at = self.one - self.here * self.alone
+        self.total = float((self.w[:, None] * np.maximum(self.count - 1, 0)).sum())
+        self.gopt = np.zeros(len(table.cost), dtype=np.float64)
+        for o, segs in enumerate(table.segs):
+            self.gopt[o] = self.at[int(table.owner[o]), list(segs)].sum()
+
+    def value(self) -> int:
+        return int(round(self.total))
+
+    def move(self, j: int, old: tuple[int, ...], new: tuple[int, ...]) -> None:
+        """Session j left segments ``old`` for ``new``."""
+        np, table = self.np, self.table
+        gj = self.of[j]
+        n = self.here.shape[0]
+        loc, mate = self._mates[j]
+        changed = []
+        for segs, step in ((set(old) - set(new), -1), (set(new) - set(old), 1)):
+            for s in segs:
+                self.here[j, s] = 1.0 if step > 0 else 0.0
+                changed.append(s)
+                if not len(gj):
+                    continue
+                before = self.count[gj, s]
+                after = before + step
+                self.count[gj, s] = after
+                w = self.w[gj]
+                self.total += float((w * (np.maximum(after - 1, 0) - np.maximum(before - 1, 0))).sum())
+                d1 = w * ((after >= 1).astype(np.float64) - (before >= 1))
+                d2 = w * ((after == 1).astype(np.float64) - (before == 1))
+                if d1.any():
+                    self.one[:, s] += np.bincount(mate, weights=d1[loc], minlength=n)
+                if d2.any():
+                    self.alone[:, s] += np.bincount(mate, weights=d2[loc], minlength=n)
+        for s in changed:
+            col = self.one[:, s] - self.here[:, s] * self.alone[:, s]
+            diff = col - self.at[:, s]
+            self.at[:, s] = col
+            idx = table.cover[s]
+            self.gopt[idx] += diff[table.owner[idx]]
 
 
 def fast_tabu_search(space: Space, obj: TimeObjective, times: dict[int, int], stop: Callable[[], bool], *,
@@ -356,21 +427,23 @@ def fast_tabu_search(space: Space, obj: TimeObjective, times: dict[int, int], st
     long, it restarts from its best with a few random moves. Group terms (missed
     attendance) are kept exactly by the timetable's counters (``CostTable.group``)."""
     import numpy as np
-    tt = Timetable(space, obj, times)
-    table = CostTable(space, obj, tt.times, tt)
+    # the group terms are the cost table's alone (GroupTerms): the timetable keeps the rules' state
+    plain = dataclasses.replace(obj, group={}) if obj.group else obj
+    tt = Timetable(space, plain, times)
+    table = CostTable(space, obj, tt.times)
     rng = random.Random(seed)
     nrng = np.random.default_rng(seed)
     n = len(space.sessions)
     movable = [i for i in range(n) if len(space.options[i]) > 1]
     if not movable:
-        return dict(tt.times), tt.value
+        return dict(tt.times), table.value()
     total = len(table.cost)
     fixed = np.ones(total, dtype=bool)            # options of sessions that cannot move, never candidates
     for i in movable:
         fixed[table.first[i]:table.first[i + 1]] = False
     tabu_until = np.zeros(total, dtype=np.int64)
-    best_times, best_value = dict(tt.times), tt.value
-    value = tt.value
+    best_times, best_value = dict(tt.times), table.value()
+    value = best_value
     it = since_best = 0
     last_said = 0.0
     stall = max(FAST_STALL_AT_LEAST, FAST_STALL_PER_SESSION * len(movable))   # steps without a new best: restart
@@ -418,13 +491,13 @@ def fast_tabu_search(space: Space, obj: TimeObjective, times: dict[int, int], st
                 say(f"[{last_said - t0:6.1f}s] timetable tabu search: objective {best_value}")
         if since_best > stall:                     # stuck: from the best, a few random moves
             memo = tt._clashes
-            tt = Timetable(space, obj, best_times)
+            tt = Timetable(space, plain, best_times)
             tt._clashes = memo
             for i in rng.sample(movable, min(len(movable), shake)):
                 k = rng.randrange(len(space.options[i]))
                 if tt.allowed(i, k):
                     tt.relocate(i, k)
-            table = CostTable(space, obj, tt.times, tt)
+            table = CostTable(space, obj, tt.times)
             value = table.value()
             tabu_until[:] = 0
             since_best = 0
