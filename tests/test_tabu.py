@@ -156,3 +156,27 @@ def test_missed_attendance_terms_stay_exact_through_moves(small):
         return steps[0] > 200
     best, value = fast_tabu_search(space, obj, times, stop, seed=1)
     assert value == evaluate_times(space, obj, best) <= evaluate_times(space, obj, times)
+
+
+def test_with_missed_attendance_the_search_is_surrogate_then_exact_and_reports_exact_values(small):
+    """run_search on group terms searches their pair surrogate, then the exact terms: every
+    value it reports (on the way and at the end) is the exact objective of its timetable."""
+    import dataclasses
+    from niic_sched.solve.portfolio import run_search
+    conf = small[0]
+    weighted = dataclasses.replace(conf, weights=tuple((k, v) for k, v in conf.weights
+                                                       if k not in ("missed_attendance", "attendee_conflict"))
+                                   + (("missed_attendance", 10), ("attendee_conflict", 0)))
+    space = Space(weighted)
+    obj = time_objective(space, weighted)
+    assert obj.group and obj.as_pairs().pair != obj.pair
+    times = small[3]
+    seen = []
+    out = run_search(space, obj, times, seed=1, seconds=2.0, deterministic=True, moved_cap=None,
+                     bound=lambda: None, say=None, t0=time.monotonic(), step=0.5,
+                     on_best=lambda t, v: seen.append((dict(t), v)))
+    start = evaluate_times(space, obj, times)
+    assert out.value == evaluate_times(space, obj, out.times) <= start
+    assert seen and all(v == evaluate_times(space, obj, t) for t, v in seen)
+    assert [v for _, v in seen] == sorted({v for _, v in seen}, reverse=True)   # improvements only
+    assert check_schedule(weighted, s.solve(weighted, SolveOptions(time_limit=4, seed=1, workers=2)).schedule) == []

@@ -49,6 +49,8 @@ SECOND_TABU_SHARE = 1.0
 TABU_STEPS_PER_SECOND = 150  # deterministic mode: tabu steps per second of --time-limit
 PARALLEL_MIN_SESSIONS = 20   # below this one search is enough
 SECOND_SEED = 7919           # the second search's seed: --seed + this
+# with group terms, of each search's time: the exact tabu search after the surrogate's (run_search)
+GROUP_POLISH_SHARE = 0.15
 
 
 @dataclass
@@ -85,6 +87,74 @@ def run_search(space: Space, obj: TimeObjective, times: dict[int, int], *, seed:
                say: Callable[[str], None] | None, t0: float, step: float, label: str = "",
                on_best: Callable[[dict, int], None] | None = None, patience: tuple[float, float] | None = None,
                done: Callable[[], bool] | None = None, tabu_share: float = TABU_SHARE) -> Outcome:
+    """One search (``_search``) of ``obj``. With group terms (missed attendance) it is
+    lexicographic, surrogate then exact: the search runs on their pair surrogate
+    (``TimeObjective.as_pairs``: C(c, 2) >= c - 1 for c wanted sessions at once, equal
+    up to two) for all but ``GROUP_POLISH_SHARE`` of its time, valuing every timetable
+    it improves to exactly and keeping the exact best; a tabu search on the exact terms
+    then goes on from that best. ``on_best`` and the outcome carry exact values.
+    Measured (benchmarks/missed.md, 60 sessions, 30 s): searching the exact terms
+    throughout missed more than this (356/255/325 against 355/249/326 on seeds
+    101-103), and a polish of CP-SAT neighbourhoods instead of tabu did no better
+    (``--deterministic``: 364/261/326 against 362/261/325)."""
+    if not obj.group:
+        return _search(space, obj, times, seed=seed, seconds=seconds, deterministic=deterministic,
+                       moved_cap=moved_cap, bound=bound, say=say, t0=t0, step=step, label=label, on_best=on_best,
+                       patience=patience, done=done, tabu_share=tabu_share)
+    began = time.monotonic()
+    done = done or (lambda: False)
+    best = [evaluate_times(space, obj, times), dict(times)]
+
+    def exact(t: dict, _surrogate: int) -> None:
+        v = evaluate_times(space, obj, t)
+        if v < best[0]:
+            best[0], best[1] = v, dict(t)
+            if on_best:
+                on_best(best[1], v)
+    first = _search(space, obj.as_pairs(), times, seed=seed, seconds=seconds * (1 - GROUP_POLISH_SHARE),
+                    deterministic=deterministic, moved_cap=moved_cap, bound=bound, say=say, t0=t0, step=step,
+                    label=label, on_best=exact, patience=patience, done=done, tabu_share=tabu_share)
+    exact(first.times, first.value)
+    history = [(at, v) for at, v in first.history]
+    stopped, interrupted = first.stopped, first.interrupted
+    b = bound()
+    moves, improving = first.moves, first.improving
+    if not interrupted and moved_cap is None and not (b is not None and best[0] <= b) and not done():
+        if deterministic:
+            steps = int(TABU_STEPS_PER_SECOND * seconds * GROUP_POLISH_SHARE)
+            count = [0]
+
+            def stop() -> bool:
+                count[0] += 1
+                return count[0] > steps
+        else:
+            end = max(began + seconds, time.monotonic() + 0.2)
+            if patience is not None:     # the stopping rule holds the polish too
+                end = min(end, time.monotonic() + patience[0])
+
+            def stop() -> bool:
+                return time.monotonic() >= end or done()
+        try:
+            t, v = fast_tabu_search(space, obj, best[1], stop, seed=seed + 1, t0=t0, bound=b,
+                                    say=(lambda m: say(m.replace("tabu search", f"tabu search{label} (exact)")))
+                                    if say else None, on_best=exact)
+            exact(t, v)
+        except KeyboardInterrupt:
+            interrupted, stopped = True, "interrupted"
+        except NoRoomMatching:   # as in _search: the room step's fall-back repairs it
+            pass
+        history.append((round(time.monotonic() - t0, 2), best[0]))
+        b = bound()
+        if not interrupted and b is not None and best[0] <= b:
+            stopped = "bound met (proven optimal)"
+    return Outcome(best[1], best[0], moves, improving, history, interrupted, stopped)
+
+
+def _search(space: Space, obj: TimeObjective, times: dict[int, int], *, seed: int, seconds: float,
+            deterministic: bool, moved_cap: int | None, bound: Callable[[], float | None],
+            say: Callable[[str], None] | None, t0: float, step: float, label: str = "",
+            on_best: Callable[[dict, int], None] | None = None, patience: tuple[float, float] | None = None,
+            done: Callable[[], bool] | None = None, tabu_share: float = TABU_SHARE) -> Outcome:
     """One search: tabu, then CP-SAT neighbourhoods, for ``seconds`` (a work limit with
     ``deterministic``). Either ends early when its value meets ``bound()`` (a proven
     optimum), when ``done()`` says so (the other search proved it), or, with ``patience``
@@ -270,21 +340,10 @@ def _child(conn, space: Space, obj: TimeObjective, times: dict[int, int], job: _
         v = shared_bound.value
         return None if v < 0 else v
 
-    # with group terms (missed attendance) this search runs on their pair surrogate
-    # (TimeObjective.as_pairs: C(c, 2) >= c - 1 for c wanted sessions at once, equal up to two),
-    # which the fast tabu search keeps in its cost table alone, while the parent's search works
-    # on the exact terms; what it publishes and returns is valued exactly. Measured: with the
-    # exact terms in both searches, weighting missed attendance missed more than weighting
-    # pairs (benchmarks/missed.md). The surrogate is never a bound: it is not compared to one
-    # except as surrogate >= exact (reaching the bound on it reaches it exactly too).
-    search_obj = obj.as_pairs() if obj.group else obj
-
     def publish(best: dict, value: int) -> None:   # the parent may start from it after its bound
-        if search_obj is not obj:
-            value = evaluate_times(space, obj, best)
         with shared_value.get_lock():
-            if value >= shared_value.value and search_obj is not obj:
-                return      # a better surrogate can be worse exactly: keep what was published
+            if value >= shared_value.value:
+                return
             for i in range(n):
                 shared_best[i] = best[i]
             shared_value.value = value
@@ -293,16 +352,11 @@ def _child(conn, space: Space, obj: TimeObjective, times: dict[int, int], job: _
         conn.send(_Said(text))
 
     try:
-        out = run_search(space, search_obj, times, seed=job.seed, seconds=seconds, deterministic=job.deterministic,
+        out = run_search(space, obj, times, seed=job.seed, seconds=seconds, deterministic=job.deterministic,
                          moved_cap=job.moved_cap, bound=bound, say=say if job.relay else None, t0=job.t0,
                          step=job.step, label=job.label, on_best=None if job.deterministic else publish,
                          patience=job.patience, done=lambda: bool(shared_done.value),
                          tabu_share=TABU_SHARE if job.deterministic else job.tabu_share)
-        if search_obj is not obj:
-            out.value = evaluate_times(space, obj, out.times)
-            if not job.deterministic and shared_value.value < out.value:   # its exact best was on the way
-                out.times = {i: shared_best[i] for i in range(n)}
-                out.value = evaluate_times(space, obj, out.times)
         conn.send(_Finished(out))
     except BaseException as exc:   # pragma: no cover - reported to the parent
         import traceback
