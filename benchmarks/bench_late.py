@@ -46,8 +46,11 @@ SAMPLE_FILES = ("conference.yaml", "rooms.yaml", "speakers.yaml", "interests.csv
 
 
 def run(args: list[str]) -> tuple[subprocess.CompletedProcess, float]:
+    """Run a command; niic-sched is this tree's (its code first on the path, as in bench_missed),
+    not whatever copy the venv's console script was installed from."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     t = time.monotonic()
-    proc = subprocess.run([str(a) for a in args], capture_output=True, text=True)
+    proc = subprocess.run([str(a) for a in args], capture_output=True, text=True, env=env)
     return proc, round(time.monotonic() - t, 2)
 
 
