@@ -120,30 +120,17 @@ def run_search(space: Space, obj: TimeObjective, times: dict[int, int], *, seed:
     b = bound()
     moves, improving = first.moves, first.improving
     if not interrupted and moved_cap is None and not (b is not None and best[0] <= b) and not done():
-        if deterministic:
-            steps = int(TABU_STEPS_PER_SECOND * seconds * GROUP_POLISH_SHARE)
-            count = [0]
-
-            def stop() -> bool:
-                count[0] += 1
-                return count[0] > steps
-        else:
-            end = max(began + seconds, time.monotonic() + 0.2)
-            if patience is not None:     # the stopping rule holds the polish too
-                end = min(end, time.monotonic() + patience[0])
-
-            def stop() -> bool:
-                return time.monotonic() >= end or done()
-        try:
-            t, v = fast_tabu_search(space, obj, best[1], stop, seed=seed + 1, t0=t0, bound=b,
-                                    say=(lambda m: say(m.replace("tabu search", f"tabu search{label} (exact)")))
-                                    if say else None, on_best=exact)
-            exact(t, v)
-        except KeyboardInterrupt:
+        # the exact polish: _search with tabu throughout, for the rest of the time (or its work share)
+        left = seconds * GROUP_POLISH_SHARE if deterministic else max(0.2, began + seconds - time.monotonic())
+        if patience is not None and not deterministic:     # the stopping rule holds the polish too
+            left = min(left, patience[0])
+        polish = _search(space, obj, best[1], seed=seed + 1, seconds=left, deterministic=deterministic,
+                         moved_cap=moved_cap, bound=bound, say=say, t0=t0, step=step, label=label + " (exact)",
+                         on_best=exact, done=done, tabu_share=1.0)
+        exact(polish.times, polish.value)
+        history += polish.history
+        if polish.interrupted:
             interrupted, stopped = True, "interrupted"
-        except NoRoomMatching:   # as in _search: the room step's fall-back repairs it
-            pass
-        history.append((round(time.monotonic() - t0, 2), best[0]))
         b = bound()
         if not interrupted and b is not None and best[0] <= b:
             stopped = "bound met (proven optimal)"
