@@ -353,6 +353,18 @@ def _order_rows(space: Space, links: dict[int, dict[int, tuple]]) -> list[tuple[
     return out
 
 
+def trivial(space: Space, obj: TimeObjective) -> tuple[float, str] | None:
+    """The cases where a bound needs no relaxation (or none is valid): nothing to count,
+    a session without a possible start, a negative weight; else None. (bound, method)."""
+    if not space.sessions or (not obj.pair and not obj.unary):
+        return 0.0, "trivial (nothing to count)"
+    if any(not opts for opts in space.options):
+        return 0.0, "none (a session has no possible start)"
+    if any(w < 0 for w in obj.pair.values()) or any(w < 0 for w in obj.group.values()):
+        return 0.0, "none (negative pair weights)"
+    return None
+
+
 def lower_bound(space: Space, obj: TimeObjective, incumbent: dict[int, int] | None = None,
                 time_limit: float = 10.0, stop_at: float | None = None, work: int | None = None,
                 log: Callable[[str], None] | None = None, similarity: float = MERGE_SIMILARITY) -> tuple[float, str]:
@@ -370,12 +382,8 @@ def lower_bound(space: Space, obj: TimeObjective, incumbent: dict[int, int] | No
     t0 = time.monotonic()
     deadline = t0 + time_limit
     n = len(space.sessions)
-    if n == 0 or (not obj.pair and not obj.unary):
-        return 0.0, "trivial (nothing to count)"
-    if any(not opts for opts in space.options):
-        return 0.0, "none (a session has no possible start)"
-    if any(w < 0 for w in obj.pair.values()):
-        return 0.0, "none (negative pair weights)"
+    if (answer := trivial(space, obj)) is not None:
+        return answer
     classes = _classes(space, similarity)
     # a class's items: its sessions, twice for those that may also continue there
     sizes = [len({(i, len(space.options[i][k].segs) > 1) for g in members for i, k in space.cover[g]})

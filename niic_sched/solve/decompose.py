@@ -167,17 +167,13 @@ def decomposition_bound(space: Space, obj: TimeObjective, *, time_limit: float =
     finishes early leaves its time to the next); ``work`` (with --deterministic): the
     column generation's work units, shared the same way, and CP-SAT's deterministic time,
     so the same inputs give the same bound. Returns (bound, method)."""
-    from .bound import lower_bound
+    from .bound import lower_bound, trivial
     say = log or (lambda _line: None)
     t0 = time.monotonic()
     deadline = t0 + time_limit
     n = len(space.sessions)
-    if n == 0 or (not obj.pair and not obj.unary):
-        return 0.0, "trivial (nothing to count)"
-    if any(not opts for opts in space.options):
-        return 0.0, "none (a session has no possible start)"
-    if any(w < 0 for w in obj.pair.values()) or any(w < 0 for w in obj.group.values()):
-        return 0.0, "none (negative pair weights)"
+    if (answer := trivial(space, obj)) is not None:
+        return answer
     if size is None:
         size = max(2, round(PART_STARTS_RATIO * starts(space)))
     groups = parts(space, obj, size)
