@@ -44,3 +44,9 @@ def write_conf(folder: Path, *, sessions, rooms=None, speakers=None, days=None, 
     if interests:
         (folder / "interests.csv").write_text("attendee,session\n" + "".join(f"{a},{s}\n" for a, s in interests))
     return folder
+
+
+def schedule_times(space, schedule) -> dict[int, int]:
+    """A schedule's timetable in the solver's terms: session index -> option index."""
+    return {space.index[a.session]: space.option_at(space.index[a.session], a.day, a.start)
+            for a in schedule.assignments}

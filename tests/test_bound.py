@@ -11,7 +11,7 @@ import time
 import pytest
 from ortools.sat.python import cp_model
 
-from helpers import default_days, write_conf
+from helpers import default_days, schedule_times, write_conf
 from niic_sched.io import load
 from niic_sched.solve import SolveOptions, solve
 from niic_sched.solve import bound as bound_module
@@ -189,8 +189,7 @@ def test_bound_below_solver_schedule_on_generated_conference(generated):
     for weights in (None, ONLY_ATTENDEES):
         conf, space, obj = load_space(folder, weights)
         result = solve(conf, SolveOptions(time_limit=2, workers=2, seed=1, bound=False))
-        times = {space.index[a.session]: space.option_at(space.index[a.session], a.day, a.start)
-                 for a in result.schedule.assignments}
+        times = schedule_times(space, result.schedule)
         value = evaluate_times(space, obj, times)
         bound, method = lower_bound(space, obj, incumbent=times, time_limit=8)
         assert 0 < bound <= value, (bound, value, method)

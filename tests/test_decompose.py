@@ -9,6 +9,7 @@ import random
 
 import pytest
 
+from helpers import schedule_times
 from niic_sched.check import check_schedule
 from niic_sched.solve import SolveOptions, solve
 from niic_sched.solve import solver as solver_module
@@ -77,8 +78,7 @@ def test_below_the_solver_programs_and_deterministic_with_a_work_limit(generated
         for weights in (None, ONLY_ATTENDEES):
             conf, space, obj = load_space(folder, weights)
             result = solve(conf, SolveOptions(time_limit=2, workers=2, seed=1, bound=False))
-            times = {space.index[a.session]: space.option_at(space.index[a.session], a.day, a.start)
-                     for a in result.schedule.assignments}
+            times = schedule_times(space, result.schedule)
             value = evaluate_times(space, obj, times)
             bound, method = decomposition_bound(space, obj, time_limit=10)
             assert 0 <= bound <= value, (bound, value, method)

@@ -21,7 +21,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 from ortools.sat.python import cp_model
 
-from helpers import default_days, write_conf
+from helpers import default_days, schedule_times, write_conf
 from niic_sched.goals import BY_NAME, GOALS, only
 from niic_sched.io import load
 from niic_sched.model import Assignment, Conference, Day, Room, Schedule, Session, Slot
@@ -66,11 +66,6 @@ def brute_missed(conf: Conference, schedule: Schedule) -> int:
                 assert running_at.setdefault(point, running) == running
             total += sum(max(0, len(r) - 1) for r in running_at.values())
     return total
-
-
-def _times(space: Space, schedule: Schedule) -> dict[int, int]:
-    return {space.index[a.session]: space.option_at(space.index[a.session], a.day, a.start)
-            for a in schedule.assignments}
 
 
 def _fixed_cp_objective(space: Space, obj, times: dict[int, int]) -> int:
@@ -120,7 +115,7 @@ def test_missed_equals_the_brute_force(case):
     conf, space, schedule = case
     expected = brute_missed(conf, schedule)
     assert evaluate(conf, schedule).figure(GOAL).count == expected
-    times = _times(space, schedule)
+    times = schedule_times(space, schedule)
     obj = time_objective(space, only(conf, GOAL))
     assert evaluate_times(space, obj, times) == expected
     if not space.without_options():     # else the model has no timetable at all
@@ -137,7 +132,7 @@ def test_the_tabu_counters_and_neighbourhood_models_are_exact(case, seed):
     if len(schedule.assignments) < len(space.sessions):
         return
     obj = time_objective(space, only(conf, GOAL))
-    times = _times(space, schedule)
+    times = schedule_times(space, schedule)
     rng = random.Random(seed)
 
     def brute(ts):
