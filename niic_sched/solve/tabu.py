@@ -12,7 +12,8 @@ The objective's group terms (``goals.group_excess``) are kept exactly by
 counters: per group and segment, how many of its members run there, and per
 session and segment, the weight of the groups where another member runs there
 (what placing the session there costs); a move updates both where a count
-passes 0-1 or 1-2.
+passes 0-1 or 1-2. The tabu search keeps them in arrays (``GroupTerms``), the
+timetable's ``cost_at`` in dictionaries.
 """
 from __future__ import annotations
 
@@ -75,13 +76,11 @@ class Timetable:
 
     # -- group terms: per (group, segment) counters ---------------------------------------------------
     def _init_groups(self) -> None:
-        space, n = self.space, len(self.space.sessions)
+        n = len(self.space.sessions)
         self.groups = list(self.obj.group.items())               # (members, weight)
         self.gof: list[list[int]] = [[] for _ in range(n)]       # session -> its groups
         self.gcount: list[dict[int, int]] = []                   # group -> segment -> members running there
         self.gcost: list[dict[int, int]] = [dict() for _ in range(n)]   # session -> segment -> its cost there
-        self.on_bump: Callable[[int, int, int], None] | None = None     # told of every change of gcost
-        self.gvalue = 0                                                 # the group terms' total
         for gi, (members, w) in enumerate(self.groups):
             count: dict[int, int] = {}
             for i in members:
@@ -90,7 +89,6 @@ class Timetable:
                     for g in self.segs[i][self.times[i]]:
                         count[g] = count.get(g, 0) + 1
             self.gcount.append(count)
-            self.gvalue += w * sum(c - 1 for c in count.values() if c > 1)
             for g, c in count.items():
                 for i in members:
                     if c - self._runs(i, g) >= 1:
@@ -101,8 +99,6 @@ class Timetable:
         return int(k is not None and g in self.space.options[i][k].segset)
 
     def _bump(self, i: int, g: int, w: int) -> None:
-        if self.on_bump is not None:
-            self.on_bump(i, g, w)
         cost = self.gcost[i]
         v = cost.get(g, 0) + w
         if v:
@@ -120,8 +116,6 @@ class Timetable:
             count = self.gcount[gi]
             for g in gone:
                 c = count[g]
-                if c >= 2:
-                    self.gvalue -= w
                 if c == 1:           # no member left there: the others' cost there goes
                     del count[g]
                     for x in members:
@@ -136,8 +130,6 @@ class Timetable:
             for g in came:
                 c = count.get(g, 0)
                 count[g] = c + 1
-                if c >= 1:
-                    self.gvalue += w
                 if c == 0:           # the first member there: the others would now pay there
                     for x in members:
                         if x != j:
@@ -425,7 +417,7 @@ def fast_tabu_search(space: Space, obj: TimeObjective, times: dict[int, int], st
     return to where it was for a tenure that grows with the number of sessions in
     conflict. When no single move is allowed, two sessions swap starts. Stuck for
     long, it restarts from its best with a few random moves. Group terms (missed
-    attendance) are kept exactly by the timetable's counters (``CostTable.group``)."""
+    attendance) are kept exactly by the cost table's ``GroupTerms``."""
     import numpy as np
     # the group terms are the cost table's alone (GroupTerms): the timetable keeps the rules' state
     plain = dataclasses.replace(obj, group={}) if obj.group else obj
