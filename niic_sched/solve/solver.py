@@ -472,17 +472,11 @@ def exact_baseline(job: Job, hint: dict[int, int] | None, seconds: float, give_u
             m.hint({i: (k, job.baseline_rooms.get(i) if job.obj.baseline.get(i) == k else None)
                     for i, k in hint.items()})
         return m
-    if retimed_at_least == 0:
+    if retimed_at_least is not None:
         # none retimed: every published session at its published start, its room free
-        held = {i: {k0} for i, k0 in job.obj.baseline.items() if k0 >= 0}
+        held = {i: {k0} for i, k0 in job.obj.baseline.items() if k0 >= 0} if retimed_at_least == 0 else {}
         kept = _lexicographic(job, model(held), {i: k0 for i, (k0,) in held.items()}, set(job.obj.baseline),
-                              seconds, give_up, retimed_cap=0)
-        if kept.status != cp_model.INFEASIBLE:
-            return kept
-        seconds = max(0.5, end - time.monotonic())
-    elif retimed_at_least is not None:
-        kept = _lexicographic(job, model(), {}, set(job.obj.baseline), seconds, give_up,
-                              retimed_cap=retimed_at_least)
+                              seconds, give_up, retimed_cap=retimed_at_least)
         if kept.status != cp_model.INFEASIBLE:
             return kept
         seconds = max(0.5, end - time.monotonic())
