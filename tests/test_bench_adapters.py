@@ -115,3 +115,26 @@ def test_conference_scheduler_size_estimate_is_exact_and_large_models_are_refuse
     out = tmp_path / "cs.yaml"
     assert cs.main([str(tiny), "-o", str(out), "--max-constraints", "10"]) == 3
     assert not out.exists()
+
+
+def test_bench_missed_compares_the_medians_of_its_repeats_and_fails_on_an_invalid_run():
+    import bench_missed
+
+    def run(seed, config, r, missed, valid=True):
+        return {"seed": seed, "config": config, "solver_seed": r, "missed": missed, "attendee_conflicts": missed + 1,
+                "valid": valid, "weights": bench_missed.CONFIGS[config], "status": "feasible", "wall_seconds": 30.1,
+                "load1": 0.5, "uptime": "load average: 0.50"}
+    # seed 1: one lucky pair run (300) but the medians favour the missed weight (305 < 310)
+    runs = [run(1, "pair", 1, 300), run(1, "pair", 2, 310), run(1, "pair", 3, 320),
+            run(1, "missed", 1, 305), run(1, "missed", 2, 304), run(1, "missed", 3, 330)]
+    ok, lines = bench_missed.verdict(runs, [1], repeat=3)
+    assert ok is True and "median missed (of 3 runs) 305 with the missed weight vs 310" in lines[0]
+    # one run alone would have said the opposite
+    assert bench_missed.verdict([runs[0], runs[3]], [1], repeat=1)[0] is False
+    # an incomplete group decides nothing; an invalid program fails the target
+    assert bench_missed.verdict(runs[:5], [1], repeat=3) == (None, [])
+    bad = runs[:5] + [run(1, "missed", 3, 200, valid=False)]
+    ok, lines = bench_missed.verdict(bad, [1], repeat=3)
+    assert ok is False and "not valid" in lines[0]
+    text = bench_missed.render({"runs": runs, "seeds": [1], "repeat": 3, "limit": 30, "started": "t", "machine": "m"})
+    assert "| pair | 310 | 311 |" in text and "| missed | 305 | 306 |" in text and "**met**" in text
