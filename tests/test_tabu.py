@@ -180,3 +180,35 @@ def test_with_missed_attendance_the_search_is_surrogate_then_exact_and_reports_e
     assert seen and all(v == evaluate_times(space, obj, t) for t, v in seen)
     assert [v for _, v in seen] == sorted({v for _, v in seen}, reverse=True)   # improvements only
     assert check_schedule(weighted, s.solve(weighted, SolveOptions(time_limit=4, seed=1, workers=2)).schedule) == []
+
+
+def test_the_focused_neighbourhood_prices_the_same_moves_and_finds_the_paying_sessions(small):
+    conf, space, obj, times = small
+    table = CostTable(space, obj, times)
+    np = table.np
+    idx = np.arange(len(table.cost))
+    assert np.array_equal(table.deltas_of(idx), table.deltas())
+    paying = set(table.paying().tolist())
+    tt = Timetable(space, obj, times)
+    assert paying == {i for i in range(len(space.sessions)) if tt.cost_at(i, times[i]) > 0}
+    assert paying and len(paying) < len(space.sessions)
+    # only a paying session can lower the objective by a move of its own
+    d = table.deltas()
+    for o in np.flatnonzero(d < 0):
+        assert int(table.owner[o]) in paying
+
+
+@pytest.mark.parametrize("focus", [True, False])
+def test_the_search_keeps_every_rule_with_or_without_focus(small, focus):
+    conf, space, obj, times = small
+    start = evaluate_times(space, obj, times)
+    steps = [0]
+
+    def stop():
+        steps[0] += 1
+        return steps[0] > 400
+
+    best, value = fast_tabu_search(space, obj, times, stop, seed=2, focus=focus)
+    assert value == evaluate_times(space, obj, best) < start
+    tt = Timetable(space, obj, best)
+    assert all(tt.allowed(i, k) for i, k in best.items())

@@ -37,6 +37,11 @@ GREEDY_EVICTIONS = 3       # ... and per session, how many placed sessions it ma
 GREEDY_TRIES = 8           # greedy_timetable: tries, each with the sessions that failed before placed first
 FAST_STALL_AT_LEAST, FAST_STALL_PER_SESSION = 2_000, 40
 FAST_SHAKE_ONE_IN = 15     # a restart moves one movable session in this many (at least 3)
+# from this many sessions a step judges only the moves of the sessions that pay something where they are
+# (a move of any other costs >= 0) and of a random FAST_FOCUS_EXTRA share of the others (for the moves that
+# free a room or a start): a few hundred options instead of every option
+FAST_FOCUS_FROM = 200
+FAST_FOCUS_EXTRA = 0.05
 
 
 class NoRoomMatching(Exception):
@@ -317,6 +322,22 @@ class CostTable:
         pairs = int(round((float(self.cost[here].sum()) + float(self.unary[here].sum())) / 2))
         return pairs + (self.groups.value() if self.groups is not None else 0)
 
+    def deltas_of(self, idx):
+        """``deltas()`` for the options ``idx`` alone."""
+        here = self.cur[self.owner[idx]]
+        d = self.cost[idx] - self.cost[here]
+        if self.group is not None:
+            d += self.group[idx] - self.group[here]
+        return d
+
+    def paying(self):
+        """The sessions that pay something where they are now (the only ones a move can make
+        cheaper)."""
+        c = self.cost[self.cur]
+        if self.group is not None:
+            c = c + self.group[self.cur]
+        return self.np.flatnonzero(c > 0)
+
     def deltas(self):
         """For every option: its cost minus its session's cost where it is now."""
         cost = self.cost if self.group is None else self.cost + self.group
@@ -410,14 +431,22 @@ class GroupTerms:
 
 def fast_tabu_search(space: Space, obj: TimeObjective, times: dict[int, int], stop: Callable[[], bool], *,
                      seed: int = 0, say: Callable[[str], None] | None = None, t0: float | None = None,
-                     bound: float | None = None, on_best=None, candidates: int = 24) -> tuple[dict[int, int], int]:
+                     bound: float | None = None, on_best=None, candidates: int = 24,
+                     focus: bool | None = None) -> tuple[dict[int, int], int]:
     """Tabu search over single moves with the whole neighbourhood judged at each step
     (``CostTable``): the best non-tabu move that every hard rule admits is made, even
     when it costs; a move to a new best ignores the tabu. A session just moved may not
     return to where it was for a tenure that grows with the number of sessions in
     conflict. When no single move is allowed, two sessions swap starts. Stuck for
     long, it restarts from its best with a few random moves. Group terms (missed
-    attendance) are kept exactly by the cost table's ``GroupTerms``."""
+    attendance) are kept exactly by the cost table's ``GroupTerms``.
+
+    ``focus`` (by default from ``FAST_FOCUS_FROM`` sessions): a step judges only the moves
+    of the sessions that pay something where they are (``CostTable.paying``; no other
+    move can lower the objective) and of a random few others, as tabu searches for graph
+    colouring do. Measured on 250/24/3/8 seed 11 (one process, 30 s, 6 seeds): 178-220
+    with it against 240-289 without; at 60 and 120 sessions, where almost every session
+    pays, it was slightly worse (2640 against 2635, 2184 against 2174), hence the size."""
     import numpy as np
     # the group terms are the cost table's alone (GroupTerms): the timetable keeps the rules' state
     plain = dataclasses.replace(obj, group={}) if obj.group else obj
@@ -434,6 +463,12 @@ def fast_tabu_search(space: Space, obj: TimeObjective, times: dict[int, int], st
     for i in movable:
         fixed[table.first[i]:table.first[i + 1]] = False
     tabu_until = np.zeros(total, dtype=np.int64)
+    focus = focus if focus is not None else n >= FAST_FOCUS_FROM
+    movable_arr = np.array(movable, dtype=np.int64)
+    is_movable = np.zeros(n, dtype=bool)
+    is_movable[movable_arr] = True
+    options_of = [np.arange(table.first[i], table.first[i + 1]) for i in range(n)]
+    extra = max(1, int(FAST_FOCUS_EXTRA * len(movable)))
     best_times, best_value = dict(tt.times), table.value()
     value = best_value
     it = since_best = 0
@@ -444,18 +479,28 @@ def fast_tabu_search(space: Space, obj: TimeObjective, times: dict[int, int], st
         if bound is not None and best_value <= bound:
             break
         it += 1
-        delta = table.deltas()
-        delta[table.cur] = np.inf                  # staying is not a move
-        delta[fixed] = np.inf
-        blocked = (tabu_until > it) & (value + delta >= best_value)
-        delta[blocked] = np.inf
-        delta += nrng.random(total) * 0.5         # ties broken at random (the terms are integers)
-        m = min(candidates, total - 1)
-        top = np.argpartition(delta, m)[:m + 1]
+        paying = table.paying() if focus else None
+        if paying is not None and len(paying := paying[is_movable[paying]]):
+            who = np.union1d(paying, nrng.choice(movable_arr, min(extra, len(movable_arr)), replace=False))
+            idx = np.concatenate([options_of[i] for i in who])
+            delta = table.deltas_of(idx)
+            delta[idx == table.cur[table.owner[idx]]] = np.inf    # staying is not a move
+            delta[(tabu_until[idx] > it) & (value + delta >= best_value)] = np.inf
+        else:
+            idx = None
+            delta = table.deltas()
+            delta[table.cur] = np.inf                  # staying is not a move
+            delta[fixed] = np.inf
+            blocked = (tabu_until > it) & (value + delta >= best_value)
+            delta[blocked] = np.inf
+        delta += nrng.random(len(delta)) * 0.5    # ties broken at random (the terms are integers)
+        m = min(candidates, len(delta) - 1)
+        top = np.argpartition(delta, m)[:m + 1] if m > 0 else np.arange(len(delta))
         top = top[np.argsort(delta[top])]
         moved = False
-        for o in top:
-            d = delta[o]
+        for x in top:
+            d = delta[x]
+            o = x if idx is None else idx[x]
             if not np.isfinite(d):
                 break
             i = int(table.owner[o])
