@@ -36,6 +36,7 @@ from niic_sched.errors import InputError
 from niic_sched.io import load
 from niic_sched.io.schedule_file import read_schedule
 from niic_sched.io.workbook_writer import write_workbook
+from niic_sched.text import printable
 
 HANG_SECONDS = 30          # one example taking this long is a hang
 SCALE = float(os.environ.get("NIIC_FUZZ_SCALE", "1"))   # NIIC_FUZZ_SCALE=20: a deeper hunt outside the suite
@@ -135,7 +136,8 @@ def expect_clean(cli, target: Path, *, workbook: bool = False):
         load(target)
     for p in info.value.problems:
         assert p.where and p.what and p.fix, p
-        assert p.where in result.stderr and p.what in result.stderr
+        # the terminal shows control characters escaped (text.printable), so does the comparison
+        assert printable(str(p.where)) in result.stderr and printable(p.what) in result.stderr
         if workbook:
             ok = p.where.startswith(str(target)) or "!" in p.where or p.where in WORKBOOK_SHEETS
         else:
@@ -289,6 +291,15 @@ def test_random_yaml_documents(base, cli, text, name):
     with fresh_copy(base) as folder:
         (folder / name).write_bytes(text.encode("utf-8", "surrogatepass"))
         expect_clean(cli, folder)
+
+
+def test_a_control_character_in_an_id_is_shown_escaped_in_every_message(base, cli):
+    # found by test_random_values_as_documents: two rooms with the id "\b" (a backspace)
+    with fresh_copy(base) as folder:
+        (folder / "rooms.yaml").write_text(yaml.safe_dump([{"id": "\b", "capacity": None},
+                                                          {"id": "\b", "capacity": 10}]), encoding="utf-8")
+        result = expect_clean(cli, folder)
+        assert "room id '\\u0008' is used twice" in result.stderr and "\b" not in result.stderr
 
 
 @settings(max_examples=examples(60), **FUZZ)
