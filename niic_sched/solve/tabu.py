@@ -323,7 +323,8 @@ class CostTable:
         return pairs + (self.groups.value() if self.groups is not None else 0)
 
     def deltas_of(self, idx):
-        """``deltas()`` for the options ``idx`` alone."""
+        """For the options ``idx`` (an index array, or a slice): each one's cost minus its
+        session's cost where it is now."""
         here = self.cur[self.owner[idx]]
         d = self.cost[idx] - self.cost[here]
         if self.group is not None:
@@ -339,9 +340,8 @@ class CostTable:
         return self.np.flatnonzero(c > 0)
 
     def deltas(self):
-        """For every option: its cost minus its session's cost where it is now."""
-        cost = self.cost if self.group is None else self.cost + self.group
-        return cost - cost[self.cur[self.owner]]
+        """``deltas_of`` every option."""
+        return self.deltas_of(slice(None))
 
 
 class GroupTerms:
@@ -483,16 +483,13 @@ def fast_tabu_search(space: Space, obj: TimeObjective, times: dict[int, int], st
         if paying is not None and len(paying := paying[is_movable[paying]]):
             who = np.union1d(paying, nrng.choice(movable_arr, min(extra, len(movable_arr)), replace=False))
             idx = np.concatenate([options_of[i] for i in who])
-            delta = table.deltas_of(idx)
-            delta[idx == table.cur[table.owner[idx]]] = np.inf    # staying is not a move
-            delta[(tabu_until[idx] > it) & (value + delta >= best_value)] = np.inf
+            delta, staying, tenure = table.deltas_of(idx), idx == table.cur[table.owner[idx]], tabu_until[idx]
         else:
             idx = None
-            delta = table.deltas()
-            delta[table.cur] = np.inf                  # staying is not a move
+            delta, staying, tenure = table.deltas(), table.cur, tabu_until
             delta[fixed] = np.inf
-            blocked = (tabu_until > it) & (value + delta >= best_value)
-            delta[blocked] = np.inf
+        delta[staying] = np.inf                    # staying is not a move
+        delta[(tenure > it) & (value + delta >= best_value)] = np.inf
         delta += nrng.random(len(delta)) * 0.5    # ties broken at random (the terms are integers)
         m = min(candidates, len(delta) - 1)
         top = np.argpartition(delta, m)[:m + 1] if m > 0 else np.arange(len(delta))
