@@ -197,6 +197,7 @@ class Bench:
         self.instances: dict[str, dict] = {}
         self.started = dt.datetime.now().isoformat(timespec="seconds")
         self.load_at_start = os.getloadavg()
+        self.commit = machine(self.load_at_start)["git_commit"]
 
     def instance(self, n, rooms, days, slots, attendees, seed, generator: str = "niic",
                  conflicts_only: bool = False) -> tuple[str, Path]:
@@ -240,6 +241,7 @@ class Bench:
 
     def add(self, rec: dict) -> None:
         rec.setdefault("measured_at", dt.datetime.now().isoformat(timespec="seconds"))
+        rec.setdefault("git_commit", self.commit)
         rec.setdefault("run", 0)
         key = record_key(rec)
         self.records = [r for r in self.records if record_key(r) != key]
@@ -467,6 +469,15 @@ def has_missed(runs) -> bool:
     return any("missed_attendance" in (r.get("judged") or {}) for r in runs)
 
 
+def row_note(r: dict, m: dict) -> str:
+    """A row's note, and the commit it was measured at when that is not the header's."""
+    note = r.get("note", "")
+    if r.get("git_commit") != m.get("git_commit"):
+        at = f"measured at git {r.get('git_commit')}, {r.get('measured_at', '?')}"
+        note = f"{at}; {note}" if note else at
+    return note
+
+
 def render(doc: dict, a) -> str:
     runs = sorted((r for r in doc["runs"] if r["part"] in ("ladder", "must1")), key=_order)
     m = doc["machine"]
@@ -482,6 +493,11 @@ def render(doc: dict, a) -> str:
              f"conference-scheduler {v.get('conference-scheduler')} with PuLP {v.get('pulp')}; git "
              f"{m['git_commit']}; load average at start {', '.join(str(x) for x in m['load_average_at_start'])}.")
     L.append("")
+    earlier = sorted({str(r.get("git_commit")) for r in doc["runs"] if r.get("git_commit") != m["git_commit"]})
+    if earlier:
+        L.append(f"Some rows were kept from an earlier run (`--merge`): those measured at another commit "
+                 f"({', '.join(earlier)}) say so in their note, with the time they were measured.")
+        L.append("")
     L.append("Every schedule below was judged by `niic-sched check DIR --schedule FILE` (\"valid\" = exit 0) and its "
              "attendee conflicts recounted with `niic_sched.quality.evaluate` from the written file; no solver's own "
              "figure is used" + (", and so is its missed attendance (an attendee with k+1 wanted sessions at one "
@@ -508,7 +524,7 @@ def render(doc: dict, a) -> str:
             L.append(f"| {r['instance']} | {r['solver']} | {fmt(r['limit'], 0)} | {fmt(r.get('first_valid_seconds'))} "
                      f"| {fmt(c)} |{mc} {checker_cell(j) if not r.get('skipped') else 'skipped'} | {fmt(b)} | "
                      f"{gap(c, b)} | {fmt((status or '').lower() or None)} | {fmt(r.get('wall_seconds'))} | "
-                     f"{fmt(r.get('peak_rss_mib'))} | {r.get('note', '')} |")
+                     f"{fmt(r.get('peak_rss_mib'))} | {row_note(r, m)} |")
         L.append("")
         L.append("niic-sched's lower bound is reported on its weighted timetable objective (attendee conflicts x "
                  "weight + same-track overlaps + preferred times); the column divides it by the conflict weight "
@@ -604,7 +620,7 @@ def median(values: list) -> float | None:
     return float(vals[mid]) if len(vals) % 2 else (vals[mid - 1] + vals[mid]) / 2
 
 
-def _must1_section(seeded, seed11, m1, missed) -> list[str]:
+def _must1_section(seeded, seed11, m1, missed, m: dict) -> list[str]:
     L: list[str] = []
     if seeded:
         solvers = (NIIC_SOLVER, TIMEFOLD_SOLVER, PLAIN_SOLVER)
@@ -673,7 +689,7 @@ def _must1_section(seeded, seed11, m1, missed) -> list[str]:
             mc = f" {fmt(j.get('missed_attendance'))} |" if missed else ""
             L.append(f"| {r.get('run', 0) + 1} | {r['solver']} | {fmt(r.get('seed'))} | {fmt(conflicts_of(r))} |{mc} "
                      f"{checker_cell(j) if not r.get('skipped') else 'skipped'} | {fmt(r.get('conflict_bound'))} | "
-                     f"{fmt(r.get('wall_seconds'))} | {r.get('note', '')} |")
+                     f"{fmt(r.get('wall_seconds'))} | {row_note(r, m)} |")
         L.append("")
         shown = ", ".join(fmt(c) for c in figs)
         L.append(f"* niic-sched, median of {len(figs)} run{'s' if len(figs) != 1 else ''} (conflicts {shown}): "
@@ -762,7 +778,7 @@ def must_show(runs, doc) -> list[str]:
                      "attendee conflicts alone weighted (the objective of the Timefold adapter and of the plain "
                      "model); seed 11 with the default weights.")
             L.append("")
-        L.extend(_must1_section(seeded, seed11, m1, missed))
+        L.extend(_must1_section(seeded, seed11, m1, missed, doc["machine"]))
     L.extend(_bound_targets(ladder))
     earlier = []
     seed11 = every11
@@ -960,6 +976,8 @@ def main(argv: list[str] | None = None) -> int:
     if a.merge and a.json.is_file():      # keep the other rows of an earlier run, replace the ones re-measured
         old = json.loads(a.json.read_text())
         bench.records, bench.instances = old.get("runs", []), old.get("instances", {})
+        for r in bench.records:          # rows of a run from before rows kept their own commit
+            r.setdefault("git_commit", old.get("machine", {}).get("git_commit"))
         bench.started = old.get("started", bench.started)
     print(f"benchmark: parts {', '.join(p for p in PARTS if p in parts)}; work folder {work}; "
           f"report {a.out}", flush=True)

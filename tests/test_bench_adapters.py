@@ -138,3 +138,23 @@ def test_bench_missed_compares_the_medians_of_its_repeats_and_fails_on_an_invali
     assert ok is False and "not valid" in lines[0]
     text = bench_missed.render({"runs": runs, "seeds": [1], "repeat": 3, "limit": 30, "started": "t", "machine": "m"})
     assert "| pair | 310 | 311 |" in text and "| missed | 305 | 306 |" in text and "**met**" in text
+
+
+def test_a_merged_report_names_the_commit_of_every_row_kept_from_an_earlier_run():
+    import json
+    from types import SimpleNamespace
+    doc = json.loads((BENCH / "results.json").read_text())
+    old = doc["machine"]["git_commit"]
+    runs = [r for r in doc["runs"] if r["part"] == "ladder"]
+    for r in runs:                        # what --merge does with the rows of an earlier run
+        r.setdefault("git_commit", old)
+    fresh = runs[0]
+    fresh["git_commit"], fresh["measured_at"], fresh["note"] = "new1234", "2026-12-02T00:00:00", ""
+    doc["runs"], doc["machine"] = runs, dict(doc["machine"], git_commit="new1234")
+    text = bench_run.render(doc, SimpleNamespace(quick=False))
+    assert f"measured at another commit ({old})" in text
+    head = f"| {fresh['instance']} | {fresh['solver']} | {bench_run.fmt(fresh['limit'], 0)} |"
+    rows = [ln for ln in text.splitlines() if ln.startswith(head)]
+    assert len(rows) == 1 and "measured at git" not in rows[0]
+    kept = [ln for ln in text.splitlines() if ln.startswith("| ") and f"measured at git {old}," in ln]
+    assert len(kept) == len(runs) - 1
