@@ -143,11 +143,11 @@ def test_bench_missed_compares_the_medians_of_its_repeats_and_fails_on_an_invali
 def test_a_merged_report_names_the_commit_of_every_row_kept_from_an_earlier_run():
     import json
     from types import SimpleNamespace
-    doc = json.loads((BENCH / "results.json").read_text())
-    old = doc["machine"]["git_commit"]
+    doc = json.loads((BENCH / "results.json").read_text())     # the stored report's rows, as an earlier run
+    old = "old5678"
     runs = [r for r in doc["runs"] if r["part"] == "ladder"]
-    for r in runs:                        # what --merge does with the rows of an earlier run
-        r.setdefault("git_commit", old)
+    for r in runs:
+        r["git_commit"] = old
     fresh = runs[0]
     fresh["git_commit"], fresh["measured_at"], fresh["note"] = "new1234", "2026-12-02T00:00:00", ""
     doc["runs"], doc["machine"] = runs, dict(doc["machine"], git_commit="new1234")
