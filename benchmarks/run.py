@@ -778,7 +778,7 @@ def must_show(runs, doc) -> list[str]:
                      "attendee conflicts alone weighted (the objective of the Timefold adapter and of the plain "
                      "model); seed 11 with the default weights.")
             L.append("")
-        L.extend(_must1_section(seeded, seed11, m1, missed, doc["machine"]))
+        L.extend(_must1_section(seeded, seed11, m1, missed, doc.get("machine", {})))
     L.extend(_bound_targets(ladder))
     earlier = []
     seed11 = every11
