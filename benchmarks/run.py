@@ -197,7 +197,7 @@ class Bench:
         self.instances: dict[str, dict] = {}
         self.started = dt.datetime.now().isoformat(timespec="seconds")
         self.load_at_start = os.getloadavg()
-        self.commit = machine(self.load_at_start)["git_commit"]
+        self.machine = machine(self.load_at_start)   # once: it starts a JVM (java -version) and reads versions
 
     def instance(self, n, rooms, days, slots, attendees, seed, generator: str = "niic",
                  conflicts_only: bool = False) -> tuple[str, Path]:
@@ -235,13 +235,13 @@ class Bench:
 
     def save(self) -> None:
         doc = {"started": self.started, "finished": dt.datetime.now().isoformat(timespec="seconds"),
-               "machine": machine(self.load_at_start), "instances": self.instances, "runs": self.records}
+               "machine": self.machine, "instances": self.instances, "runs": self.records}
         write_text_atomic(self.a.json, json.dumps(doc, indent=2, default=str) + "\n")
         write_text_atomic(self.a.out, render(doc, self.a))
 
     def add(self, rec: dict) -> None:
         rec.setdefault("measured_at", dt.datetime.now().isoformat(timespec="seconds"))
-        rec.setdefault("git_commit", self.commit)
+        rec.setdefault("git_commit", self.machine["git_commit"])
         rec.setdefault("run", 0)
         key = record_key(rec)
         self.records = [r for r in self.records if record_key(r) != key]
@@ -493,7 +493,7 @@ def render(doc: dict, a) -> str:
              f"conference-scheduler {v.get('conference-scheduler')} with PuLP {v.get('pulp')}; git "
              f"{m['git_commit']}; load average at start {', '.join(str(x) for x in m['load_average_at_start'])}.")
     L.append("")
-    earlier = sorted({str(r.get("git_commit")) for r in doc["runs"] if r.get("git_commit") != m["git_commit"]})
+    earlier = sorted({str(r.get("git_commit")) for r in runs if r.get("git_commit") != m["git_commit"]})
     if earlier:
         L.append(f"Some rows were kept from an earlier run (`--merge`): those measured at another commit "
                  f"({', '.join(earlier)}) say so in their note, with the time they were measured.")

@@ -198,4 +198,3 @@ def test_the_focused_neighbourhood_prices_the_same_moves_and_finds_the_paying_se
     d = table.deltas()
     for o in np.flatnonzero(d < 0):
         assert int(table.owner[o]) in paying
-
